@@ -1,0 +1,111 @@
+"""The library API: what the CLI calls, importable by users.
+
+>>> import dedup
+>>> result = dedup.cluster(dedup.read_inputs(["samples/"]))
+>>> [a.id for a in result.assignments if a.kept]   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from dedup.cluster import cluster_sketches
+from dedup.config import Params
+from dedup.parallel import default_workers
+from dedup.pipeline import Prepared, clean_stream, only_records, prepare_stream
+from dedup.records import Assignment, CleanDoc, Problem, Record
+
+ProblemHandler = Callable[[Problem], None]
+
+
+@dataclass
+class Stats:
+    """Counts for the run summary; every input is in exactly one of the counts."""
+
+    documents: int = 0
+    clusters: int = 0
+    duplicates: int = 0
+    no_text: int = 0
+    problems: int = 0
+    ignored: int = 0
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class ClusterResult:
+    """Documents in input order, each with its assignment and any no-text reason."""
+
+    docs: list[CleanDoc]
+    assignments: list[Assignment]
+    errors: list[str | None]
+    problems: list[Problem] = field(default_factory=list)
+    stats: Stats = field(default_factory=Stats)
+
+
+def _collector(problems: list[Problem], on_problem: ProblemHandler | None) -> ProblemHandler:
+    def handle(problem: Problem) -> None:
+        problems.append(problem)
+        if on_problem is not None:
+            on_problem(problem)
+
+    return handle
+
+
+def clean(
+    items: Iterable[Record | Problem],
+    *,
+    workers: int | None = None,
+    fast: bool = False,
+    on_problem: ProblemHandler | None = None,
+) -> Iterator[tuple[CleanDoc, str | None]]:
+    """Clean each record; yields ``(doc, reason)`` where reason explains an empty text."""
+    records = only_records(items, on_problem or (lambda _p: None))
+    return clean_stream(records, workers or default_workers(), fast)
+
+
+def cluster(
+    items: Iterable[Record | Problem],
+    params: Params | None = None,
+    *,
+    workers: int | None = None,
+    fast: bool = False,
+    on_problem: ProblemHandler | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> ClusterResult:
+    """Clean, sketch and cluster all records; deterministic whatever the input order."""
+    params = params or Params()
+    started = time.perf_counter()
+    problems: list[Problem] = []
+    records = only_records(items, _collector(problems, on_problem))
+    prepared: list[Prepared] = []
+    for item in prepare_stream(records, params, workers or default_workers(), fast):
+        prepared.append(item)
+        if on_progress is not None:
+            on_progress(len(prepared))
+    assignments = cluster_sketches([p.sketch for p in prepared], params)
+    result = ClusterResult(
+        docs=[p.doc for p in prepared],
+        assignments=assignments,
+        errors=[p.error for p in prepared],
+        problems=problems,
+    )
+    result.stats = _stats(result, time.perf_counter() - started)
+    return result
+
+
+def _stats(result: ClusterResult, seconds: float) -> Stats:
+    statuses = [a.status for a in result.assignments]
+    return Stats(
+        documents=len(statuses),
+        clusters=sum(1 for a in result.assignments if a.kept),
+        duplicates=statuses.count("duplicate"),
+        no_text=statuses.count("no_text"),
+        problems=sum(1 for p in result.problems if not p.ignored),
+        ignored=sum(1 for p in result.problems if p.ignored),
+        seconds=round(seconds, 3),
+    )

@@ -1,0 +1,30 @@
+"""Text-level normalisation shared by HTML and plain-text input."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def normalise_text(text: str) -> str:
+    """NFC-normalise, fold runs of spaces, and drop blank lines; line breaks are kept."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def with_title(title: str | None, body: str) -> str:
+    """Put the title first unless the body already starts with it."""
+    if not title:
+        return body
+    title = " ".join(title.split())
+    first_line = body.split("\n", 1)[0]
+    if _key(first_line) == _key(title) or not body:
+        return body or title
+    return f"{title}\n{body}"
+
+
+def _key(line: str) -> str:
+    return " ".join(line.casefold().split())

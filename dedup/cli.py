@@ -1,0 +1,202 @@
+"""The ``dedup`` command: a thin shell over :mod:`dedup.api`.
+
+Data goes to stdout (JSON Lines); warnings, progress and the summary go to
+stderr. Exit codes: 0 ok, 2 usage or input error (``--strict`` makes any input
+warning an error).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from dedup import api
+from dedup.config import SIMILARITY_MEASURES, ConfigError, Params, load_params
+from dedup.io import JsonlWriter, read_inputs
+from dedup.output import clean_row, cluster_row, kept_row, problem_row
+from dedup.report import Reporter
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Strip chrome from scraped news and keep one copy of each story.",
+    pretty_exceptions_enable=False,
+)
+
+Paths = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files or directories (.html .htm .txt .jsonl .warc, optionally .gz); - reads JSONL "
+        "from stdin.",
+        show_default=False,
+    ),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option("--workers", "-w", min=1, help="Worker processes [default: all cores]."),
+]
+Strict = Annotated[bool, typer.Option(help="Exit 2 if any input could not be read.")]
+Fast = Annotated[
+    bool, typer.Option(help="Skip trafilatura's fallback extractors: faster, slightly worse.")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress on stderr.")]
+Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also list ignored files.")]
+
+
+def _exit_code(reporter: Reporter, strict: bool) -> int:
+    return 2 if strict and reporter.warnings else 0
+
+
+@app.command()
+def clean(
+    paths: Paths,
+    workers: Workers = None,
+    strict: Strict = False,
+    fast: Fast = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Clean only: one JSON line per document with its article text."""
+    reporter = Reporter(quiet=quiet, verbose=verbose)
+    out = JsonlWriter(sys.stdout)
+    items = read_inputs(paths)
+    for doc, error in api.clean(items, workers=workers, fast=fast, on_problem=reporter.problem):
+        if error:
+            reporter.no_text(doc.source, error)
+        out.write(clean_row(doc, error))
+    reporter.info(f"dedup: cleaned {out.count} documents")
+    raise typer.Exit(_exit_code(reporter, strict))
+
+
+def _params(config: Path | None, **overrides: object) -> Params:
+    try:
+        return load_params(config).updated(**overrides)
+    except ConfigError as err:
+        raise _usage_error(str(err)) from None
+
+
+def _usage_error(message: str) -> typer.Exit:
+    Reporter().error(message)
+    return typer.Exit(2)
+
+
+def _open_output(stack: ExitStack, path: Path | None) -> JsonlWriter | None:
+    if path is None:
+        return None
+    try:
+        stream: TextIO = stack.enter_context(path.open("w", encoding="utf-8"))
+    except OSError as err:
+        raise _usage_error(f"cannot write {path}: {err.strerror}") from None
+    return JsonlWriter(stream)
+
+
+@app.command()
+def cluster(
+    paths: Paths,
+    workers: Workers = None,
+    threshold: Annotated[
+        float | None, typer.Option(help="Similarity needed to join a cluster [default: 0.7].")
+    ] = None,
+    similarity: Annotated[
+        str | None,
+        typer.Option(help=f"Measure: {' or '.join(SIMILARITY_MEASURES)} [default: containment]."),
+    ] = None,
+    shingle_size: Annotated[
+        int | None, typer.Option(help="Words per shingle [default: 5].")
+    ] = None,
+    num_perm: Annotated[
+        int | None, typer.Option(help="MinHash permutations [default: 128].")
+    ] = None,
+    lsh_threshold: Annotated[
+        float | None,
+        typer.Option(help="LSH candidate threshold, below --threshold [default: 0.4]."),
+    ] = None,
+    min_words: Annotated[
+        int | None, typer.Option(help="Shorter texts are never clustered [default: 20].")
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="TOML file with parameters (or pyproject [tool.dedup]).")
+    ] = None,
+    kept: Annotated[
+        Path | None, typer.Option(help="Write kept documents (cleaned) as JSONL here.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write the full cluster report (every input) as JSONL here.")
+    ] = None,
+    dropped: Annotated[
+        Path | None, typer.Option(help="Write dropped documents with the reason as JSONL here.")
+    ] = None,
+    text: Annotated[
+        bool, typer.Option("--text", help="Include cleaned text in stdout rows.")
+    ] = False,
+    strict: Strict = False,
+    fast: Fast = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Group near-duplicates: one JSON line per document with its cluster and whether it is kept."""
+    params = _params(
+        config,
+        threshold=threshold,
+        similarity=similarity,
+        shingle_size=shingle_size,
+        num_perm=num_perm,
+        lsh_threshold=lsh_threshold,
+        min_words=min_words,
+    )
+    reporter = Reporter(quiet=quiet, verbose=verbose)
+    with ExitStack() as stack:
+        kept_out = _open_output(stack, kept)
+        report_out = _open_output(stack, report)
+        dropped_out = _open_output(stack, dropped)
+        with reporter.progress("clustering") as tick:
+            result = api.cluster(
+                read_inputs(paths),
+                params,
+                workers=workers,
+                fast=fast,
+                on_problem=reporter.problem,
+                on_progress=tick,
+            )
+        out = JsonlWriter(sys.stdout)
+        for doc, assignment, error in zip(result.docs, result.assignments, result.errors):
+            if error:
+                reporter.no_text(doc.source, error)
+            row = cluster_row(doc, assignment, error, with_text=text)
+            out.write(row)
+            if report_out:
+                report_out.write(row)
+            if dropped_out and not assignment.kept:
+                dropped_out.write(row)
+            if kept_out and assignment.kept:
+                kept_out.write(kept_row(doc, assignment))
+        if report_out:
+            for problem in result.problems:
+                report_out.write(problem_row(problem))
+    reporter.summary(result.stats)
+    raise typer.Exit(_exit_code(reporter, strict))
+
+
+def main() -> None:
+    """Console entry point: never a traceback (set DEDUP_DEBUG=1 to see one)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("dedup: interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`dedup ... | head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except Exception as err:
+        if os.environ.get("DEDUP_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"dedup: internal error: {type(err).__name__}: {err} (DEDUP_DEBUG=1 shows more)\n"
+        )
+        sys.exit(70)

@@ -1,0 +1,80 @@
+"""Tunable parameters, their measured defaults, and loading them from a TOML file.
+
+Defaults come from the measurements in ``bench/`` (see README, "Tuning"). A config
+file may be a ``dedup.toml`` with top-level keys or a ``pyproject.toml`` with a
+``[tool.dedup]`` table; command-line options override it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+SIMILARITY_MEASURES = ("jaccard", "containment")
+
+
+class ConfigError(ValueError):
+    """A parameter or config file the user must fix (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Params:
+    """Everything that decides which documents are copies of which."""
+
+    shingle_size: int = 5
+    num_perm: int = 128
+    threshold: float = 0.7
+    lsh_threshold: float = 0.4
+    similarity: str = "containment"
+    min_words: int = 20
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.shingle_size <= 16:
+            raise ConfigError(f"shingle_size must be 1..16, got {self.shingle_size}")
+        if not 16 <= self.num_perm <= 1024:
+            raise ConfigError(f"num_perm must be 16..1024, got {self.num_perm}")
+        if not 0.0 < self.threshold <= 1.0:
+            raise ConfigError(f"threshold must be in (0, 1], got {self.threshold}")
+        if not 0.0 < self.lsh_threshold <= self.threshold:
+            raise ConfigError(
+                f"lsh_threshold must be in (0, threshold={self.threshold}], got {self.lsh_threshold}"
+            )
+        if self.similarity not in SIMILARITY_MEASURES:
+            raise ConfigError(
+                f"similarity must be one of {', '.join(SIMILARITY_MEASURES)}, got {self.similarity!r}"
+            )
+        if self.min_words < 1:
+            raise ConfigError(f"min_words must be >= 1, got {self.min_words}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def updated(self, **changes: Any) -> Params:
+        """A copy with the given fields changed; ``None`` values are ignored."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def load_params(path: Path | None) -> Params:
+    """Read parameters from ``path`` (or defaults when ``None``), rejecting unknown keys."""
+    if path is None:
+        return Params()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read config {path}: {err}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from err
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("dedup", {})
+    known = {f.name for f in fields(Params)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown setting(s): {', '.join(unknown)}")
+    try:
+        return Params(**data)
+    except TypeError as err:
+        raise ConfigError(f"{path}: {err}") from err

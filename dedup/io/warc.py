@@ -1,0 +1,53 @@
+"""WARC input: HTML responses become records; other responses are counted as ignored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from dedup.io.decode import DecodeError, decode_bytes
+from dedup.records import Problem, Record
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def read_warc(path: Path) -> Iterator[Record | Problem]:
+    """Yield one record per HTML response; the id is the WARC-Record-ID."""
+    source = path.as_posix()
+    number = 0
+    with path.open("rb") as stream:
+        try:
+            for number, rec in enumerate(ArchiveIterator(stream), start=1):
+                if rec.rec_type != "response":
+                    continue
+                yield _response(rec, f"{source}:record {number}")
+        except (ArchiveLoadFailed, EOFError, ValueError, OSError) as err:
+            yield Problem(f"{source}:record {number + 1}", f"corrupt or truncated WARC ({err})")
+
+
+def _response(rec, source: str) -> Record | Problem:
+    http = rec.http_headers
+    ctype = (http.get_header("Content-Type") if http else "") or ""
+    if not ctype.lower().startswith(_HTML_TYPES):
+        return Problem(source, f"not an HTML response ({ctype or 'no content type'})", ignored=True)
+    rec_id = rec.rec_headers.get_header("WARC-Record-ID") or source
+    url = rec.rec_headers.get_header("WARC-Target-URI")
+    data = rec.content_stream().read()
+    if not data.strip():
+        return Problem(source, f"empty HTML response for {url}")
+    try:
+        html = decode_bytes(data, html=True, declared=_charset(ctype))
+    except DecodeError as err:
+        return Problem(source, f"{err} in response for {url}")
+    return Record(id=rec_id.strip("<>"), source=source, html=html, url=url)
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None

@@ -1,0 +1,60 @@
+"""Output rows: the JSON objects the CLI writes. Field names are a documented contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dedup.records import Assignment, CleanDoc, Problem
+
+
+def clean_row(doc: CleanDoc, error: str | None) -> dict[str, Any]:
+    """``dedup clean``: the cleaned text with what is known of the document."""
+    row: dict[str, Any] = {"id": doc.id, "text": doc.text}
+    for name in ("url", "title", "published"):
+        value = getattr(doc, name)
+        if value:
+            row[name] = value
+    if error:
+        row["error"] = error
+    return row
+
+
+def reason(assignment: Assignment, error: str | None) -> str | None:
+    """Why a document was not kept, in words; ``None`` for kept ones."""
+    if assignment.status == "duplicate":
+        return f"near-duplicate of {assignment.dup_of} (similarity {assignment.similarity})"
+    if assignment.status == "no_text":
+        return error or "no text"
+    return None
+
+
+def cluster_row(
+    doc: CleanDoc, assignment: Assignment, error: str | None, *, with_text: bool = False
+) -> dict[str, Any]:
+    """``dedup cluster`` stdout and the report file: one row per document."""
+    row = assignment.as_dict()
+    row["source"] = doc.source
+    if doc.url:
+        row["url"] = doc.url
+    if doc.title:
+        row["title"] = doc.title
+    why = reason(assignment, error)
+    if why:
+        row["reason"] = why
+    if with_text:
+        row["text"] = doc.text
+    return row
+
+
+def kept_row(doc: CleanDoc, assignment: Assignment) -> dict[str, Any]:
+    """The kept-documents file: the input's own extra fields, then the cleaned document."""
+    row = dict(doc.extra)
+    row.update(clean_row(doc, None))
+    row["cluster"] = assignment.cluster
+    return row
+
+
+def problem_row(problem: Problem) -> dict[str, Any]:
+    """A report row for an input that never became a document."""
+    status = "ignored" if problem.ignored else "unreadable"
+    return {"id": None, "source": problem.source, "status": status, "reason": problem.reason}

@@ -1,0 +1,65 @@
+"""An ordered, memory-bounded parallel map over a stream, for the CPU-heavy stages.
+
+``multiprocessing.Pool.imap`` reads its whole input ahead; here at most
+``window`` chunks are in flight, so memory stays flat on endless streams.
+With one worker everything runs in this process (no pickling, no start-up).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_worker_fn: Callable[[Any], Any] | None = None
+
+
+def default_workers() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _init_worker(factory: Callable[[], Callable[[Any], Any]]) -> None:
+    global _worker_fn
+    _worker_fn = factory()
+
+
+def _run_chunk(chunk: list[Any]) -> list[Any]:
+    assert _worker_fn is not None
+    return [_worker_fn(item) for item in chunk]
+
+
+def parallel_map(
+    factory: Callable[[], Callable[[T], R]],
+    items: Iterable[T],
+    workers: int,
+    chunk_size: int = 8,
+) -> Iterator[R]:
+    """Yield ``fn(item)`` in input order, where ``fn = factory()`` is built once per worker."""
+    if workers <= 1:
+        fn = factory()
+        yield from map(fn, items)
+        return
+    ctx = multiprocessing.get_context("forkserver")
+    window = workers * 4
+    stream = iter(items)
+    pending: deque[Future[list[R]]] = deque()
+    with ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_init_worker, initargs=(factory,)
+    ) as pool:
+        while True:
+            while len(pending) < window and (chunk := list(islice(stream, chunk_size))):
+                pending.append(pool.submit(_run_chunk, chunk))
+            if not pending:
+                return
+            yield from pending.popleft().result()
