@@ -164,7 +164,9 @@ def cluster(
                 on_progress=tick,
             )
         out = JsonlWriter(sys.stdout)
-        for doc, assignment, error in zip(result.docs, result.assignments, result.errors):
+        for doc, assignment, error in zip(
+            result.docs, result.assignments, result.errors, strict=True
+        ):
             if error:
                 reporter.no_text(doc.source, error)
             row = cluster_row(doc, assignment, error, with_text=text)
