@@ -36,6 +36,8 @@ def _response(rec, source: str) -> Record | Problem:
     rec_id = rec.rec_headers.get_header("WARC-Record-ID") or source
     url = rec.rec_headers.get_header("WARC-Target-URI")
     data = rec.content_stream().read()
+    if getattr(rec.raw_stream, "limit", 0):
+        return Problem(source, f"truncated WARC record for {url}")
     if not data.strip():
         return Problem(source, f"empty HTML response for {url}")
     try:
