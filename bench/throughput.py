@@ -27,7 +27,9 @@ def trafilatura_alone(data: Path) -> None:
     """The floor: read, gunzip and extract every page with trafilatura, one core."""
     for directory in page_dirs(data):
         for path in sorted(Path(directory).glob("*.html.gz")):
-            trafilatura.extract(gzip.decompress(path.read_bytes()), include_comments=False, deduplicate=False)
+            trafilatura.extract(
+                gzip.decompress(path.read_bytes()), include_comments=False, deduplicate=False
+            )
 
 
 def pipeline(data: Path, workers: int) -> dedup.ClusterResult:

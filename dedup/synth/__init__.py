@@ -1,0 +1,1 @@
+"""Synthetic evaluation corpora built from real pages."""
