@@ -33,7 +33,7 @@ from typing import Any
 import trafilatura
 
 from bench.common import DEFAULT_DATA, require_data, table
-from dedup.clean import clean_record
+from dedup.clean import Cleaner
 from dedup.io.decode import decode_bytes
 from dedup.quality import (
     ShingleScore,
@@ -47,9 +47,10 @@ from dedup.records import Record
 
 Extractor = Callable[[str, str | None], str]
 
-OURS = "dedup clean_record (as is)"
-OURS_NO_TITLE = "dedup clean_record, title line removed"
+OURS = "dedup clean (as is)"
+OURS_NO_TITLE = "dedup clean, title line removed"
 WORST = 10
+_CLEANER = Cleaner()
 
 
 def trafilatura_alone(html: str, url: str | None) -> str:
@@ -62,14 +63,14 @@ def trafilatura_alone(html: str, url: str | None) -> str:
 
 def dedup_clean(html: str, url: str | None) -> str:
     """Our pipeline's cleaning; the text starts with the page title line when one was found."""
-    doc, _error = clean_record(Record(id="page", source="bench", html=html, url=url))
+    doc, _error = _CLEANER(Record(id="page", source="bench", html=html, url=url))
     return doc.text
 
 
 def drop_first_line(text: str) -> str:
     """Our text without its first line, which is the title whenever the page had one.
 
-    (``clean_record`` found a title on all 974 shared pages when this was written.)
+    (``Cleaner`` found a title on all 974 shared pages when this was written.)
     """
     return text.split("\n", 1)[1] if "\n" in text else ""
 

@@ -17,10 +17,11 @@ from pathlib import Path
 
 import dedup
 from bench.common import DEFAULT_DATA, require_data, table
+from dedup.clean import ChromeSettings
 from dedup.cluster import cluster_sketches
 from dedup.config import Params
 from dedup.evaluate import PairScores, pair_scores
-from dedup.pipeline import Preparer, prepare_stream
+from dedup.pipeline import DocSketcher, prepare_all
 from dedup.records import CleanDoc, Record
 from dedup.synth.syndicate import load_pages, make_copies
 
@@ -46,17 +47,13 @@ def build_corpus(data: Path, stories: int, copies: int, distinct: int, seed: int
 
 
 def clean_all(records: list[Record], workers: int) -> list[CleanDoc]:
-    params = Params()
-    return [p.doc for p in prepare_stream(records, params, workers)]
+    return [p.doc for p in prepare_all(records, Params(), ChromeSettings(), workers)]
 
 
 def score(docs: list[CleanDoc], labels: dict[str, str], params: Params) -> tuple[PairScores, float]:
     started = time.perf_counter()
-    preparer = Preparer(params)
-    sketches = [
-        preparer(Record(id=d.id, source=d.source, text=d.text, published=d.published)).sketch
-        for d in docs
-    ]
+    sketch = DocSketcher(params)
+    sketches = [sketch(d) for d in docs]
     assignments = cluster_sketches(sketches, params)
     predicted = {a.id: a.cluster for a in assignments}
     return pair_scores(predicted, labels), time.perf_counter() - started

@@ -8,13 +8,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from dedup.clean import ChromeSettings
 from dedup.cluster import cluster_sketches
 from dedup.config import Params
 from dedup.parallel import default_workers
-from dedup.pipeline import Prepared, clean_stream, only_records, prepare_stream
+from dedup.pipeline import clean_all, only_records, prepare_all
 from dedup.records import Assignment, CleanDoc, Problem, Record
 
 ProblemHandler = Callable[[Problem], None]
@@ -58,19 +59,25 @@ def _collector(problems: list[Problem], on_problem: ProblemHandler | None) -> Pr
 
 def clean(
     items: Iterable[Record | Problem],
+    settings: ChromeSettings | None = None,
     *,
     workers: int | None = None,
     fast: bool = False,
     on_problem: ProblemHandler | None = None,
-) -> Iterator[tuple[CleanDoc, str | None]]:
-    """Clean each record; yields ``(doc, reason)`` where reason explains an empty text."""
+) -> list[tuple[CleanDoc, str | None]]:
+    """Clean each record; ``(doc, reason)`` pairs in input order, reason explaining an empty text.
+
+    The corpus pass (lines repeated across a site's documents) needs every
+    document, so this returns a list rather than a stream.
+    """
     records = only_records(items, on_problem or (lambda _p: None))
-    return clean_stream(records, workers or default_workers(), fast)
+    return clean_all(records, settings or ChromeSettings(), workers or default_workers(), fast)
 
 
 def cluster(
     items: Iterable[Record | Problem],
     params: Params | None = None,
+    settings: ChromeSettings | None = None,
     *,
     workers: int | None = None,
     fast: bool = False,
@@ -82,11 +89,14 @@ def cluster(
     started = time.perf_counter()
     problems: list[Problem] = []
     records = only_records(items, _collector(problems, on_problem))
-    prepared: list[Prepared] = []
-    for item in prepare_stream(records, params, workers or default_workers(), fast):
-        prepared.append(item)
-        if on_progress is not None:
-            on_progress(len(prepared))
+    prepared = prepare_all(
+        records,
+        params,
+        settings or ChromeSettings(),
+        workers or default_workers(),
+        fast,
+        on_progress,
+    )
     assignments = cluster_sketches([p.sketch for p in prepared], params)
     result = ClusterResult(
         docs=[p.doc for p in prepared],

@@ -46,7 +46,10 @@ class Problem:
 
 @dataclass(slots=True)
 class CleanDoc:
-    """A document after chrome removal: ``text`` is the article, title first when known."""
+    """A document after chrome removal: ``text`` is the article, title first when known.
+
+    ``removed`` lists the chrome lines taken out (:class:`dedup.clean.chrome.Removal`).
+    """
 
     id: str
     source: str
@@ -55,6 +58,7 @@ class CleanDoc:
     title: str | None = None
     published: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    removed: list[Any] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -1,5 +1,6 @@
-"""Chrome removal: trafilatura for HTML, then text-level normalisation."""
+"""Chrome removal: trafilatura for HTML, then text-level rules, a line model and repetition."""
 
-from dedup.clean.document import clean_record
+from dedup.clean.chrome import ChromeSettings, Removal
+from dedup.clean.document import Cleaner, remove_repeated
 
-__all__ = ["clean_record"]
+__all__ = ["ChromeSettings", "Cleaner", "Removal", "remove_repeated"]

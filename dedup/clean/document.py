@@ -1,33 +1,120 @@
-"""Record to cleaned document: the clean layer's single entry point."""
+"""Record to cleaned document: the clean layer's entry points.
+
+:class:`Cleaner` does everything that needs one document only (extraction,
+rules, the line model) and runs in worker processes; :func:`remove_repeated`
+does the corpus pass, once all documents of a batch are cleaned.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
+
+from dedup.clean.chrome import (
+    ChromeSettings,
+    Removal,
+    block_lines,
+    is_protected,
+    rule_for,
+    tail_lines,
+)
 from dedup.clean.html import extract_html
+from dedup.clean.repetition import LineCounter, line_key, site_key, strip_repeated
 from dedup.clean.text import normalise_text, with_title
 from dedup.records import CleanDoc, Record
 
+# Titles repeated in a page's header area: headline-like lines (4 to 20 words, no
+# sentence-final punctuation) among the first HEAD_LINES lines, repeated soon after.
+HEAD_LINES = 8
+HEADING = re.compile(r"^(?=(?:\S+\s+){3,19}\S+$).*[^.!?:;,\"\u201d]$")
 
-def clean_record(record: Record, *, fast: bool = False) -> tuple[CleanDoc, str | None]:
-    """Clean one record; the second value is a reason when no usable text came out."""
-    title, published, url, error = record.title, record.published, record.url, None
-    if record.html is not None:
-        extracted = extract_html(record.html, url=record.url, fast=fast)
-        body = normalise_text(extracted.text)
-        title = title or extracted.title
-        published = published or extracted.published
-        url = url or extracted.url
-        error = extracted.error
-    else:
-        body = normalise_text(record.text or "")
-    if not body and error is None:
-        error = "no text extracted" if record.html is not None else "empty text"
-    doc = CleanDoc(
-        id=record.id,
-        source=record.source,
-        text=with_title(title, body) if body else "",
-        url=url,
-        title=title,
-        published=published,
-        extra=record.extra,
-    )
-    return doc, error
+
+class Cleaner:
+    """Cleans one record at a time; build once per process (it holds compiled rules)."""
+
+    def __init__(self, settings: ChromeSettings | None = None, *, fast: bool = False) -> None:
+        self.settings = settings or ChromeSettings()
+        self.fast = fast
+
+    def __call__(self, record: Record) -> tuple[CleanDoc, str | None]:
+        """The cleaned document and, when it has no usable text, the reason."""
+        title, published, url, error = record.title, record.published, record.url, None
+        if record.html is not None:
+            extracted = extract_html(record.html, url=record.url, fast=self.fast)
+            raw = extracted.text
+            title = title or extracted.title
+            published = published or extracted.published
+            url = url or extracted.url
+            error = extracted.error
+        else:
+            raw = record.text or ""
+        lines = normalise_text(raw).split("\n") if raw.strip() else []
+        removed: list[Removal] = []
+        if self.settings.enabled:
+            lines, removed = self.strip(lines, title)
+        body = "\n".join(lines)
+        if not body and error is None:
+            error = "no text extracted" if record.html is not None else "empty text"
+        doc = CleanDoc(
+            id=record.id,
+            source=record.source,
+            text=with_title(title, body) if body else "",
+            url=url,
+            title=title,
+            published=published,
+            extra=record.extra,
+            removed=removed,
+        )
+        return doc, error
+
+    def strip(
+        self, lines: Sequence[str], title: str | None = None
+    ) -> tuple[list[str], list[Removal]]:
+        """Remove chrome lines by rule and teaser block; protected lines always stay.
+
+        A title repeated in the header area (a scraping artefact) also goes;
+        repeated sentences, questions and list items further down stay.
+        """
+        settings = self.settings
+        blocks = block_lines(lines)
+        tails = tail_lines(lines)
+        titles = {line_key(t) for t in (title, lines[0] if lines else None) if t}
+        headings: set[int] = set()
+        kept: list[str] = []
+        removed: list[Removal] = []
+        for i, line in enumerate(lines):
+            if is_protected(line, settings):
+                kept.append(line)
+            elif i in blocks:
+                removed.append(Removal(line, f"block:{blocks[i]}"))
+            elif reason := rule_for(line, settings) or tails.get(i):
+                removed.append(Removal(line, reason))
+            elif 0 < i < HEAD_LINES * 2 and line_key(line) in titles | headings:
+                removed.append(Removal(line, "rule:repeated-heading"))
+            else:
+                kept.append(line)
+                if i < HEAD_LINES and HEADING.match(line):
+                    headings.add(line_key(line))
+        return kept, removed
+
+
+def remove_repeated(docs: Sequence[CleanDoc], settings: ChromeSettings) -> list[CleanDoc]:
+    """The corpus pass: drop lines repeated across documents of one site (order-independent)."""
+    if not (settings.enabled and settings.use_repetition) or len(docs) < settings.repeat_min_docs:
+        return list(docs)
+    counter = LineCounter()
+    sites = [site_key(doc) for doc in docs]
+    for doc, site in zip(docs, sites, strict=True):
+        counter.add(site, doc.text.split("\n"))
+    out = []
+    for doc, site in zip(docs, sites, strict=True):
+        lines = doc.text.split("\n") if doc.text else []
+        counts = [counter.count(site, line) for line in lines]
+        if max(counts, default=0) < settings.repeat_min_docs:
+            out.append(doc)
+            continue
+        kept, removed = strip_repeated(lines, counts, settings.repeat_min_docs)
+        doc.text = "\n".join(kept)
+        doc.removed = [*doc.removed, *removed]
+        out.append(doc)
+    return out

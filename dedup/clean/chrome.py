@@ -1,0 +1,267 @@
+"""Text-level chrome removal: what trafilatura leaves, and all of plain-text input.
+
+Three deciders, strongest first, each able to say why it removed a line:
+
+1. rules: wording that is chrome wherever it appears ("Read more: ...",
+   "Your email address will not be published", copyright lines...), and
+   teaser-block headings ("You may also like") that end the article;
+2. the learned line model (:mod:`dedup.clean.model`), when installed;
+3. corpus repetition (:mod:`dedup.clean.repetition`), applied after a whole
+   corpus has been seen.
+
+Protect patterns (built-in wire credits plus the user's) beat all three.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+# Rules only judge lines up to this many words, except the long-winded kinds.
+_MAX_RULE_WORDS = 40
+_LONG_RULES = frozenset({"disclaimer", "copyright", "paywall"})
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+# Lines that are chrome wherever they occur. Each is matched against the whole stripped line.
+LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "read-more",
+        _rx(
+            r"^[\[(]?\s*(read more|read also|also read|related|see also|more|related articles?|"
+            r"related stories|recommended|read next|leia (também|mais)|lesen sie (auch|mehr)|"
+            r"leggi anche|lire aussi|lee también|also on [\w.]+)\s*[:\]).|\-\u2013\u2014].*$"
+        ),
+    ),
+    (
+        "newsletter",
+        _rx(
+            r"^.{0,160}\b(sign(ing)? up|subscribe|subscribing|join)\b.{0,120}"
+            r"\b(newsletters?|inbox|e-?mail updates|mailing list)\b.{0,160}$|^subscribe( now| today)?[.!]?$"
+            r"|^thanks for signing up!?$|^(get|receive) (our|the) .{0,40}newsletter.*$"
+        ),
+    ),
+    (
+        "comments",
+        _rx(
+            r"^(leave a (comment|reply)|post a comment|add a comment|join the (conversation|discussion)|"
+            r"\d*\s*comments?|show comments|view comments|comment on this (story|article)|"
+            r"cancel reply|be the first to comment.*|"
+            r".{0,40}your email address will not be published.*|required fields are marked.*)[.!:]?$"
+        ),
+    ),
+    (
+        "share",
+        _rx(
+            r"^(share( this( article| story| post)?)?( on| via)?(\s*[|,/·•]?\s*(facebook|twitter|x|linkedin|whatsapp|email|pinterest|reddit))*"
+            r"|(facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|print|copy link)"
+            r"(\s*[|,/·•]?\s*(facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|print|copy link))*)"
+            r"[.!:]?$|^click to (tweet|share).*$|.*click to tweet$"
+        ),
+    ),
+    (
+        "copyright",
+        _rx(
+            r"^(copyright|©|\(c\)\s*\d{4}).{0,200}$|^.{0,160}\ball rights reserved\b.{0,80}$"
+            r"|^this (copy|material) is for your personal,? non-?commercial use.*$"
+        ),
+    ),
+    ("tags", _rx(r"^(tags|tagged|categories|category|filed under|topics)\s*:?(\s.{0,200})?$")),
+    (
+        "navigation",
+        _rx(
+            r"^(scroll to top|back to top|jump to|skip to (main )?content|loading( jobs)?(\.{3}|…)?|"
+            r"advertisement|advertisements|ad|sponsored( content)?|continue reading( below)?|"
+            r"story continues below( advertisement)?|previous (article|post)|next (article|post))[.!:]?$"
+        ),
+    ),
+    (
+        "app-prompt",
+        _rx(
+            r"^.{0,80}\b(download|get|install) (our|the) .{0,40}\bapp\b.{0,120}$"
+            r"|^click here (to|for) .{0,160}$"
+        ),
+    ),
+    (
+        "byline",
+        _rx(
+            r"^(by|written by|words by|posted by|story by|reported by)\b.{0,60}$"
+            r"|^(published|updated|posted|last updated|edited( and fact-checked)?)\s*(on|:)?\s*"
+            r"(\w+ \d{1,2},? \d{4}|\d{1,2} \w+ \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}).{0,80}$"
+        ),
+    ),
+    (
+        "date",
+        _rx(
+            r"^((mon|tues|wednes|thurs|fri|satur|sun)day,? )?"
+            r"(\w{3,9}\.? \d{1,2},? \d{4}|\d{1,2}\.? \w{3,9}\.? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+            r"([ ,]+(at )?\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?( \w{2,4})?)?$"
+        ),
+    ),
+    (
+        "read-more-here",
+        _rx(r"^(read|find|see) more .{0,80}\b(here|newsletter)\b[.!]?$"),
+    ),
+    (
+        "disclaimer",
+        _rx(
+            r"^.{0,200}\b(is|are) not intended (to be|as) .{0,120}\b(legal|tax|investment|financial)\b.{0,40}advice.*$"
+            r"|^.{0,200}\b(does not|do not) constitute .{0,40}\b(legal|tax|investment|financial) advice.*$"
+            r"|^.{0,80}\btrust project\b.*$"
+        ),
+    ),
+    (
+        "paywall",
+        _rx(
+            r"^.{0,60}\b(registered users can read|already a subscriber|subscribe to (continue|read)|"
+            r"create a free account|to continue reading).{0,300}$"
+        ),
+    ),
+)
+
+# A heading over a list of teasers: the headline-like lines after it are chrome.
+LIST_HEADING = _rx(
+    r"^(you may (also )?like|you might (also )?like|you may have missed|related( articles| stories| posts| news| "
+    r"coverage| reading| content)?|more (stories|news|from [\w .&'-]{1,40}|on this( story| topic)?|to read)|"
+    r"recommended( for you| stories| reading)?|most (read|popular|viewed|shared)( [\w ]{1,30})?|"
+    r"trending( now| stories)?|read next|what to read next|popular (posts|stories)|latest (news|stories|posts)|"
+    r"top stories|further reading|don'?t miss|editor'?s picks|"
+    r"(weitere|mehr) (artikel|nachrichten)|leia também|veja também|notícias relacionadas|"
+    r"articles? (liés|similaires)|potrebbe interessarti|noticias relacionadas)\s*[:.!]?$"
+)
+# A heading that opens the comment area: everything after it is chrome.
+END_HEADING = _rx(
+    r"^(\d+\s+)?(comments?|leave a (comment|reply)|post a comment|join the discussion)\s*[:.!]?$"
+)
+# Headings only count this far into the text (fraction of words before them).
+BLOCK_MIN_POSITION = 0.3
+# A teaser list ends at the first line that reads like an article paragraph.
+_PARAGRAPH = re.compile(r"^.{60,}[.!?\"\u201d\u2019)]$")
+
+# An author bio, judged only in the last part of a text (the same words mid-story are a quote).
+AUTHOR_BIO = _rx(
+    r"^[\w.'-]+( [\w.'-]+){0,3}(, (is )?| (is|has been) )(a|an|our) [\w ,'-]{0,60}\b(journalist|writer|"
+    r"reporter|editor|author|correspondent|contributor|columnist|analyst)\b.{0,600}$"
+)
+# A bare "Firstname Lastname" as the very last line is the author's sign-off.
+BARE_NAME = re.compile(r"^[A-Z][a-z'-]+( [A-Z][a-z'-]+){1,2}$")
+BIO_MIN_POSITION = 0.8
+
+# Wire credits and similar lines inside a story that look like chrome but are article text.
+BUILTIN_PROTECT: tuple[re.Pattern[str], ...] = (
+    _rx(r"^\(?(additional )?(reporting|writing|editing|compiled|research) by\b.{0,200}$"),
+    _rx(r"^.{0,60}\((ap|reuters|afp|upi|dpa|ians|pti|bloomberg)\)\s*[-\u2014\u2013]"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """One removed line and why: ``rule:NAME``, ``block:HEADING``, ``model`` or ``repeated``."""
+
+    line: str
+    reason: str
+    score: float | None = None
+    count: int | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        row: dict[str, object] = {"line": self.line, "reason": self.reason}
+        if self.score is not None:
+            row["score"] = round(self.score, 3)
+        if self.count is not None:
+            row["count"] = self.count
+        return row
+
+
+@dataclass(frozen=True)
+class ChromeSettings:
+    """User-facing switches of the text cleaner (CLI options and the ``[clean]`` config table)."""
+
+    enabled: bool = True
+    patterns: tuple[str, ...] = ()
+    protect: tuple[str, ...] = ()
+    use_model: bool = True
+    model_threshold: float | None = None
+    use_repetition: bool = True
+    repeat_min_docs: int = 3
+    compiled_patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+    compiled_protect: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "compiled_patterns", _compile_all(self.patterns, "chrome pattern"))
+        object.__setattr__(self, "compiled_protect", _compile_all(self.protect, "protect pattern"))
+        if self.repeat_min_docs < 2:
+            raise ValueError(f"repeat_min_docs must be >= 2, got {self.repeat_min_docs}")
+        if self.model_threshold is not None and not 0.0 < self.model_threshold <= 1.0:
+            raise ValueError(f"model_threshold must be in (0, 1], got {self.model_threshold}")
+
+
+def _compile_all(patterns: Sequence[str], what: str) -> tuple[re.Pattern[str], ...]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern, re.IGNORECASE))
+        except re.error as err:
+            raise ValueError(f"invalid {what} {pattern!r}: {err}") from err
+    return tuple(compiled)
+
+
+def is_protected(line: str, settings: ChromeSettings) -> bool:
+    stripped = line.strip()
+    return any(p.search(stripped) for p in settings.compiled_protect) or any(
+        p.match(stripped) for p in BUILTIN_PROTECT
+    )
+
+
+def rule_for(line: str, settings: ChromeSettings) -> str | None:
+    """The name of the first rule that calls ``line`` chrome, or ``None``."""
+    stripped = line.strip()
+    for pattern in settings.compiled_patterns:
+        if pattern.search(stripped):
+            return f"rule:user:{pattern.pattern}"
+    long_line = len(stripped.split()) > _MAX_RULE_WORDS
+    for name, pattern in LINE_RULES:
+        if (not long_line or name in _LONG_RULES) and pattern.match(stripped):
+            return f"rule:{name}"
+    return None
+
+
+def tail_lines(lines: Sequence[str]) -> dict[int, str]:
+    """Author bios and bare author names at the end of a text, with the rule name."""
+    words = [len(line.split()) for line in lines]
+    total = sum(words) or 1
+    found: dict[int, str] = {}
+    before = 0
+    for i, line in enumerate(lines):
+        if i > 0 and before / total >= BIO_MIN_POSITION and AUTHOR_BIO.match(line.strip()):
+            found[i] = "rule:author-bio"
+        before += words[i]
+    if len(lines) > 1 and BARE_NAME.match(lines[-1].strip()):
+        found[len(lines) - 1] = "rule:author-name"
+    return found
+
+
+def block_lines(lines: Sequence[str]) -> dict[int, str]:
+    """Lines inside teaser lists or the comment area, mapped to the heading that opened them."""
+    words = [len(line.split()) for line in lines]
+    total = sum(words) or 1
+    inside: dict[int, str] = {}
+    before = 0
+    heading: str | None = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        late = i > 0 and before / total >= BLOCK_MIN_POSITION
+        if late and END_HEADING.match(stripped):
+            inside.update({j: stripped for j in range(i, len(lines))})
+            break
+        if late and LIST_HEADING.match(stripped):
+            heading = stripped
+        elif heading is not None and _PARAGRAPH.match(stripped):
+            heading = None
+        if heading is not None:
+            inside[i] = heading
+        before += words[i]
+    return inside

@@ -1,0 +1,77 @@
+"""Corpus repetition: a line that many documents of one site share is that site's chrome.
+
+Counts are per site (the URL's host, or the input file/directory when no URL
+is known) and per document, so the result does not depend on input order. A
+repeated line is removed only when it looks like part of the page frame: short,
+next to another repeated line, or at the edge of the text. A long sentence
+repeated between unique lines (a quote, wire text reused by another story of
+the same outlet) stays.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from urllib.parse import urlsplit
+
+import xxhash
+
+from dedup.clean.chrome import Removal
+from dedup.records import CleanDoc
+
+SHORT_LINE_WORDS = 12
+_NON_WORD = re.compile(r"\W+")
+
+
+def site_key(doc: CleanDoc) -> str:
+    """The site a document belongs to: URL host without ``www.``, else its input's folder or file."""
+    if doc.url:
+        host = urlsplit(doc.url).hostname or ""
+        if host:
+            return host.removeprefix("www.")
+    for marker in (":line ", ":record "):
+        if marker in doc.source:
+            return doc.source.split(marker, 1)[0]
+    return posixpath.dirname(doc.source)
+
+
+def line_key(line: str) -> int:
+    return xxhash.xxh3_64_intdigest(_NON_WORD.sub(" ", line.casefold()).strip().encode())
+
+
+class LineCounter:
+    """How many documents of each site contain each line."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[tuple[str, int]] = Counter()
+
+    def add(self, site: str, lines: Iterable[str]) -> None:
+        for key in {line_key(line) for line in lines}:
+            self._counts[(site, key)] += 1
+
+    def count(self, site: str, line: str) -> int:
+        return self._counts.get((site, line_key(line)), 0)
+
+
+def strip_repeated(
+    lines: Sequence[str], counts: Sequence[int], min_docs: int
+) -> tuple[list[str], list[Removal]]:
+    """Drop repeated frame lines; ``counts[i]`` is how many documents of the site have line i."""
+    repeated = [c >= min_docs for c in counts]
+    last = len(lines) - 1
+    kept: list[str] = []
+    removed: list[Removal] = []
+    for i, line in enumerate(lines):
+        framed = (
+            len(line.split()) <= SHORT_LINE_WORDS
+            or i in (0, last)
+            or (i > 0 and repeated[i - 1])
+            or (i < last and repeated[i + 1])
+        )
+        if repeated[i] and framed:
+            removed.append(Removal(line, "repeated", count=counts[i]))
+        else:
+            kept.append(line)
+    return kept, removed

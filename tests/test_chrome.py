@@ -1,0 +1,112 @@
+import pytest
+
+from dedup.clean import ChromeSettings, Cleaner, remove_repeated
+from dedup.records import Record
+
+ARTICLE = [
+    "The harbour board voted on Tuesday to fund a new flood barrier after three winters of storm surges.",
+    "“We cannot wait for another flood,” board chair Lena Ortiz told reporters after the vote.",
+    "The barrier will cost 48 million and take four years to build, with work starting next spring.",
+    "Residents applauded, though several warned the plan does nothing for the streets behind the market.",
+    "The board will publish the full design in March and hold two public hearings before approval.",
+    "(Reporting by Ana Costa; Editing by Mark Hale)",
+]
+
+
+def clean_text(text: str, settings: ChromeSettings | None = None):
+    doc, _ = Cleaner(settings)(Record(id="x", source="x.txt", text=text))
+    return doc.text.split("\n"), {r.line: r.reason for r in doc.removed}
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Read more: Storm season starts early", "rule:read-more"),
+        ("Also Read: How a Razor Built a Billion-Dollar Industry", "rule:read-more"),
+        ("Sign up for our free newsletter to get the news in your inbox", "rule:newsletter"),
+        ("Your email address will not be published. Required fields are marked *", "rule:comments"),
+        ("Copyright © 2025 Harbor Ledger Media. All rights reserved.", "rule:copyright"),
+        ("Tags: flooding, harbour, council", "rule:tags"),
+        ("Scroll to Top", "rule:navigation"),
+        ("Share on Facebook | Twitter | Email", "rule:share"),
+    ],
+)
+def test_chrome_lines_are_removed_with_their_rule(line, reason):
+    lines, removed = clean_text("\n".join([*ARTICLE[:3], line, *ARTICLE[3:]]))
+    assert lines == ARTICLE and removed == {line: reason}
+
+
+def test_teaser_list_after_a_heading_is_cut_but_the_story_continues():
+    teasers = [
+        "You may also like",
+        "Port strike enters second week",
+        "City budget vote delayed again",
+    ]
+    lines, removed = clean_text("\n".join([*ARTICLE[:4], *teasers, *ARTICLE[4:]]))
+    assert lines == ARTICLE
+    assert set(removed.values()) == {"block:You may also like"}
+
+
+def test_comment_heading_ends_the_article():
+    comments = ["Leave a Comment", "Great article, thanks.", "I disagree with the board entirely."]
+    lines, removed = clean_text("\n".join([*ARTICLE, *comments]))
+    assert lines == ARTICLE and len(removed) == 3
+
+
+def test_headings_early_in_the_text_do_not_cut():
+    lines, _ = clean_text("\n".join(["Related", *ARTICLE]))
+    assert lines[1:] == ARTICLE
+
+
+def test_user_patterns_and_protect():
+    settings = ChromeSettings(patterns=(r"^Photo:",), protect=(r"Read more: Storm",))
+    text = "\n".join(
+        [*ARTICLE, "Photo: Lena Ortiz at the harbour", "Read more: Storm season starts early"]
+    )
+    lines, removed = clean_text(text, settings)
+    assert lines == [*ARTICLE, "Read more: Storm season starts early"]
+    assert removed == {"Photo: Lena Ortiz at the harbour": "rule:user:^Photo:"}
+    with pytest.raises(ValueError, match="invalid chrome pattern"):
+        ChromeSettings(patterns=("(",))
+
+
+def test_disabled_cleaner_keeps_everything():
+    lines, removed = clean_text(
+        "\n".join([*ARTICLE, "Scroll to Top"]), ChromeSettings(enabled=False)
+    )
+    assert lines[-1] == "Scroll to Top" and not removed
+
+
+def _site_docs(n: int, shared: list[str], middle: str | None = None):
+    docs = []
+    for i in range(n):
+        body = [f"Story {i} opens with its own unique first sentence about topic number {i}."]
+        if middle:
+            body += [middle]
+        body += [f"And story {i} closes with another sentence nobody else wrote, number {i}."]
+        record = Record(
+            id=str(i),
+            source=f"s{i}",
+            url=f"https://www.site.example/{i}",
+            text="\n".join(body + shared),
+        )
+        docs.append(Cleaner(ChromeSettings())(record)[0])
+    return docs
+
+
+def test_lines_repeated_across_a_site_are_removed_order_independently():
+    shared = ["Harbor Ledger is an independent newsroom", "Support local journalism today"]
+    docs = _site_docs(4, shared)
+    remove_repeated(docs, ChromeSettings())
+    assert all(shared[0] not in d.text and shared[1] not in d.text for d in docs)
+    assert all(r.reason == "repeated" and r.count == 4 for d in docs for r in d.removed)
+    backwards = _site_docs(4, shared)[::-1]
+    remove_repeated(backwards, ChromeSettings())
+    assert [d.text for d in backwards[::-1]] == [d.text for d in docs]
+
+
+def test_a_repeated_quote_between_unique_lines_stays():
+    quote = "“We will rebuild the quay wall before winter, whatever it costs the city,” the mayor said on Monday."
+    docs = _site_docs(4, [], middle=quote)
+    remove_repeated(docs, ChromeSettings())
+    assert all(quote in d.text for d in docs)
