@@ -12,7 +12,9 @@ from dedup.evaluate import pair_scores
 
 
 def test_no_false_clusters_among_distinct_scrapinghub_articles(shared_data):
-    result = dedup.cluster(dedup.read_inputs([str(shared_data / "scrapinghub-aeb" / "html")]), workers=2)
+    result = dedup.cluster(
+        dedup.read_inputs([str(shared_data / "scrapinghub-aeb" / "html")]), workers=2
+    )
     assert result.stats.documents == 181 and not result.problems
     assert result.stats.clusters == 181 and result.stats.duplicates == 0
 
