@@ -7,7 +7,8 @@ group, choose representatives). :mod:`dedup.api` wires them for users and
 the CLI.
 """
 
-from dedup.api import ClusterResult, Stats, clean, cluster
+from dedup import clean
+from dedup.api import ClusterResult, Stats, cluster
 from dedup.config import Params, load_params
 from dedup.io import read_inputs
 from dedup.records import Assignment, CleanDoc, Problem, Record

@@ -103,6 +103,22 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "bare-link",
+        _rx(r"^(https?://|www\.)\S+$|^\S+\.(jpe?g|png|gif|webp|svg)(\?\S*)?$"),
+    ),
+    (
+        "timestamp",
+        _rx(r"^\d{4}-\d{2}-\d{2}[t ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(z|[+-]\d{2}:?\d{2})?$"),
+    ),
+    (
+        "subscription",
+        _rx(
+            r"^(keep an eye on your inbox.{0,80}|there was an error processing your subscription.{0,40}|"
+            r"thank you for subscribing.{0,80}|you('| a)re (now )?subscribed.{0,80}|"
+            r"please enter a valid e-?mail( address)?.{0,40}|enter your e-?mail( address)?.{0,40})$"
+        ),
+    ),
+    (
         "read-more-here",
         _rx(r"^(read|find|see) more .{0,80}\b(here|newsletter)\b[.!]?$"),
     ),

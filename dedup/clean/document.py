@@ -19,6 +19,7 @@ from dedup.clean.chrome import (
     tail_lines,
 )
 from dedup.clean.html import extract_html
+from dedup.clean.model import ChromeModel
 from dedup.clean.repetition import LineCounter, line_key, site_key, strip_repeated
 from dedup.clean.text import normalise_text, with_title
 from dedup.records import CleanDoc, Record
@@ -35,6 +36,10 @@ class Cleaner:
     def __init__(self, settings: ChromeSettings | None = None, *, fast: bool = False) -> None:
         self.settings = settings or ChromeSettings()
         self.fast = fast
+        self.model = ChromeModel.load() if self.settings.use_model else None
+        self.model_threshold = self.settings.model_threshold or (
+            self.model.threshold if self.model else 1.0
+        )
 
     def __call__(self, record: Record) -> tuple[CleanDoc, str | None]:
         """The cleaned document and, when it has no usable text, the reason."""
@@ -70,16 +75,19 @@ class Cleaner:
     def strip(
         self, lines: Sequence[str], title: str | None = None
     ) -> tuple[list[str], list[Removal]]:
-        """Remove chrome lines by rule and teaser block; protected lines always stay.
+        """Remove chrome lines by rule, teaser block and line model; protected lines always stay.
 
         A title repeated in the header area (a scraping artefact) also goes;
-        repeated sentences, questions and list items further down stay.
+        repeated sentences, questions and list items further down stay. The
+        model scores every line in context (its features look at neighbours),
+        and only decides lines the rules left alone.
         """
         settings = self.settings
+        scores = self.model.score(lines) if self.model is not None and lines else None
         blocks = block_lines(lines)
         tails = tail_lines(lines)
         titles = {line_key(t) for t in (title, lines[0] if lines else None) if t}
-        headings: set[int] = set()
+        headings: set[str] = set()
         kept: list[str] = []
         removed: list[Removal] = []
         for i, line in enumerate(lines):
@@ -91,6 +99,8 @@ class Cleaner:
                 removed.append(Removal(line, reason))
             elif 0 < i < HEAD_LINES * 2 and line_key(line) in titles | headings:
                 removed.append(Removal(line, "rule:repeated-heading"))
+            elif scores is not None and scores[i] >= self.model_threshold:
+                removed.append(Removal(line, "model", score=float(scores[i])))
             else:
                 kept.append(line)
                 if i < HEAD_LINES and HEADING.match(line):
