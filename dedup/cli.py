@@ -16,7 +16,14 @@ from typing import Annotated, TextIO
 import typer
 
 from dedup import api
-from dedup.config import SIMILARITY_MEASURES, ConfigError, Params, load_params
+from dedup.clean import ChromeSettings
+from dedup.config import (
+    SIMILARITY_MEASURES,
+    ConfigError,
+    Params,
+    load_chrome_settings,
+    load_params,
+)
 from dedup.io import JsonlWriter, read_inputs
 from dedup.output import clean_row, cluster_row, kept_row, problem_row
 from dedup.report import Reporter
@@ -46,6 +53,50 @@ Fast = Annotated[
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progress on stderr.")]
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also list ignored files.")]
+Config = Annotated[
+    Path | None,
+    typer.Option(help="TOML file with parameters and a [clean] table (or pyproject [tool.dedup])."),
+]
+ChromePatterns = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--chrome-pattern",
+        help="Regular expression (searched, case-insensitive) for lines that are chrome; repeatable.",
+        show_default=False,
+    ),
+]
+Protect = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--protect",
+        help="Regular expression for lines that must never be removed; repeatable.",
+        show_default=False,
+    ),
+]
+Chrome = Annotated[
+    bool | None,
+    typer.Option(
+        "--chrome/--no-chrome", help="Text-level chrome removal [default: on].", show_default=False
+    ),
+]
+Model = Annotated[
+    bool | None,
+    typer.Option(
+        "--model/--no-model", help="The learned line model [default: on].", show_default=False
+    ),
+]
+ModelThreshold = Annotated[
+    float | None,
+    typer.Option(help="Line-model score at which a line is chrome [default: the model's]."),
+]
+Repetition = Annotated[
+    bool | None,
+    typer.Option(
+        "--repetition/--no-repetition",
+        help="Remove lines repeated across a site's documents [default: on].",
+        show_default=False,
+    ),
+]
 
 
 def _exit_code(reporter: Reporter, strict: bool) -> int:
@@ -56,19 +107,34 @@ def _exit_code(reporter: Reporter, strict: bool) -> int:
 def clean(
     paths: Paths,
     workers: Workers = None,
+    explain: Annotated[
+        bool,
+        typer.Option(help="Add `removed`: each line taken out and why (rule, model score, count)."),
+    ] = False,
+    config: Config = None,
+    chrome_pattern: ChromePatterns = None,
+    protect: Protect = None,
+    chrome: Chrome = None,
+    model: Model = None,
+    model_threshold: ModelThreshold = None,
+    repetition: Repetition = None,
     strict: Strict = False,
     fast: Fast = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Clean only: one JSON line per document with its article text."""
+    settings = _settings(
+        config, chrome_pattern, protect, chrome, model, model_threshold, repetition
+    )
     reporter = Reporter(quiet=quiet, verbose=verbose)
     out = JsonlWriter(sys.stdout)
     items = read_inputs(paths)
-    for doc, error in api.clean(items, workers=workers, fast=fast, on_problem=reporter.problem):
+    cleaned = api.clean(items, settings, workers=workers, fast=fast, on_problem=reporter.problem)
+    for doc, error in cleaned:
         if error:
             reporter.no_text(doc.source, error)
-        out.write(clean_row(doc, error))
+        out.write(clean_row(doc, error, explain=explain))
     reporter.info(f"dedup: cleaned {out.count} documents")
     raise typer.Exit(_exit_code(reporter, strict))
 
@@ -76,6 +142,29 @@ def clean(
 def _params(config: Path | None, **overrides: object) -> Params:
     try:
         return load_params(config).updated(**overrides)
+    except ConfigError as err:
+        raise _usage_error(str(err)) from None
+
+
+def _settings(
+    config: Path | None,
+    patterns: list[str] | None,
+    protect: list[str] | None,
+    chrome: bool | None,
+    model: bool | None,
+    model_threshold: float | None,
+    repetition: bool | None,
+) -> ChromeSettings:
+    try:
+        return load_chrome_settings(
+            config,
+            patterns=tuple(patterns or ()),
+            protect=tuple(protect or ()),
+            enabled=chrome,
+            use_model=model,
+            model_threshold=model_threshold,
+            use_repetition=repetition,
+        )
     except ConfigError as err:
         raise _usage_error(str(err)) from None
 
@@ -119,9 +208,13 @@ def cluster(
     min_words: Annotated[
         int | None, typer.Option(help="Shorter texts are never clustered [default: 20].")
     ] = None,
-    config: Annotated[
-        Path | None, typer.Option(help="TOML file with parameters (or pyproject [tool.dedup]).")
-    ] = None,
+    config: Config = None,
+    chrome_pattern: ChromePatterns = None,
+    protect: Protect = None,
+    chrome: Chrome = None,
+    model: Model = None,
+    model_threshold: ModelThreshold = None,
+    repetition: Repetition = None,
     kept: Annotated[
         Path | None, typer.Option(help="Write kept documents (cleaned) as JSONL here.")
     ] = None,
@@ -149,6 +242,9 @@ def cluster(
         lsh_threshold=lsh_threshold,
         min_words=min_words,
     )
+    settings = _settings(
+        config, chrome_pattern, protect, chrome, model, model_threshold, repetition
+    )
     reporter = Reporter(quiet=quiet, verbose=verbose)
     with ExitStack() as stack:
         kept_out = _open_output(stack, kept)
@@ -158,6 +254,7 @@ def cluster(
             result = api.cluster(
                 read_inputs(paths),
                 params,
+                settings,
                 workers=workers,
                 fast=fast,
                 on_problem=reporter.problem,

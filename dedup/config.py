@@ -2,7 +2,8 @@
 
 Defaults come from the measurements in ``bench/`` (see README, "Tuning"). A config
 file may be a ``dedup.toml`` with top-level keys or a ``pyproject.toml`` with a
-``[tool.dedup]`` table; command-line options override it.
+``[tool.dedup]`` table; command-line options override it. Settings of the text
+cleaner live in a ``[clean]`` table (``[tool.dedup.clean]``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ from typing import Any
 
 import tomllib
 
+from dedup.clean.chrome import ChromeSettings
+
 SIMILARITY_MEASURES = ("jaccard", "containment")
+# Sub-tables of the config file, each read by its own loader.
+TABLES = ("clean",)
 
 
 class ConfigError(ValueError):
@@ -58,10 +63,10 @@ class Params:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def load_params(path: Path | None) -> Params:
-    """Read parameters from ``path`` (or defaults when ``None``), rejecting unknown keys."""
+def read_config(path: Path | None) -> dict[str, Any]:
+    """The dedup table of a config file (top level, or ``[tool.dedup]`` of a pyproject)."""
     if path is None:
-        return Params()
+        return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as err:
@@ -70,11 +75,50 @@ def load_params(path: Path | None) -> Params:
         raise ConfigError(f"{path}: invalid TOML: {err}") from err
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("dedup", {})
-    known = {f.name for f in fields(Params)}
+    known = {f.name for f in fields(Params)} | set(TABLES)
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(f"{path}: unknown setting(s): {', '.join(unknown)}")
+    for table in TABLES:
+        if table in data and not isinstance(data[table], dict):
+            raise ConfigError(f"{path}: {table} must be a table ([{table}])")
+    return data
+
+
+def load_params(path: Path | None) -> Params:
+    """Read parameters from ``path`` (or defaults when ``None``), rejecting unknown keys."""
+    data = {k: v for k, v in read_config(path).items() if k not in TABLES}
     try:
         return Params(**data)
     except TypeError as err:
         raise ConfigError(f"{path}: {err}") from err
+
+
+_LIST_SETTINGS = ("patterns", "protect")
+
+
+def load_chrome_settings(
+    path: Path | None,
+    *,
+    patterns: tuple[str, ...] = (),
+    protect: tuple[str, ...] = (),
+    **overrides: Any,
+) -> ChromeSettings:
+    """Cleaner settings from the ``[clean]`` table; ``patterns``/``protect`` add to the file's,
+    other overrides replace its values (``None`` leaves them alone)."""
+    table = dict(read_config(path).get("clean", {}))
+    known = {f.name for f in fields(ChromeSettings) if f.init}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown [clean] setting(s): {', '.join(unknown)}")
+    for name in _LIST_SETTINGS:
+        value = table.get(name, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{path}: [clean] {name} must be a list of regular expressions")
+    table["patterns"] = (*table.get("patterns", []), *patterns)
+    table["protect"] = (*table.get("protect", []), *protect)
+    table.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return ChromeSettings(**table)
+    except (TypeError, ValueError) as err:
+        raise ConfigError(f"{path or 'options'}: {err}") from err

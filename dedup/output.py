@@ -7,8 +7,12 @@ from typing import Any
 from dedup.records import Assignment, CleanDoc, Problem
 
 
-def clean_row(doc: CleanDoc, error: str | None) -> dict[str, Any]:
-    """``dedup clean``: the cleaned text with what is known of the document."""
+def clean_row(doc: CleanDoc, error: str | None, *, explain: bool = False) -> dict[str, Any]:
+    """``dedup clean``: the cleaned text with what is known of the document.
+
+    With ``explain``, ``removed`` lists every line taken out, in text order
+    within each decider, with its reason and the model score or repeat count.
+    """
     row: dict[str, Any] = {"id": doc.id, "text": doc.text}
     for name in ("url", "title", "published"):
         value = getattr(doc, name)
@@ -16,6 +20,8 @@ def clean_row(doc: CleanDoc, error: str | None) -> dict[str, Any]:
             row[name] = value
     if error:
         row["error"] = error
+    if explain:
+        row["removed"] = [removal.as_dict() for removal in doc.removed]
     return row
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from dedup.config import load_chrome_settings, load_params
 from tests.conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -50,3 +51,14 @@ def test_python_examples_run(code: str):
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=600, check=False
     )
     assert result.returncode == 0, result.stderr.decode()
+
+
+TOML_BLOCKS = re.findall(r"```toml\n(.*?)```", README, flags=re.S)
+
+
+@pytest.mark.parametrize("text", TOML_BLOCKS)
+def test_config_examples_load(text: str, tmp_path: Path):
+    path = tmp_path / "dedup.toml"
+    path.write_text(text, encoding="utf-8")
+    load_params(path)
+    load_chrome_settings(path)

@@ -245,6 +245,11 @@ def rule_for(line: str, settings: ChromeSettings) -> str | None:
     return None
 
 
+def is_paragraph(line: str) -> bool:
+    """A line that reads like article prose: long, ending like a sentence."""
+    return bool(_PARAGRAPH.match(line.strip()))
+
+
 def tail_lines(lines: Sequence[str]) -> dict[int, str]:
     """Author bios and bare author names at the end of a text, with the rule name."""
     words = [len(line.split()) for line in lines]

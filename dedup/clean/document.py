@@ -14,6 +14,7 @@ from dedup.clean.chrome import (
     ChromeSettings,
     Removal,
     block_lines,
+    is_paragraph,
     is_protected,
     rule_for,
     tail_lines,
@@ -84,6 +85,7 @@ class Cleaner:
         """
         settings = self.settings
         scores = self.model.score(lines) if self.model is not None and lines else None
+        headline = None if title else headline_index(lines)
         blocks = block_lines(lines)
         tails = tail_lines(lines)
         titles = {line_key(t) for t in (title, lines[0] if lines else None) if t}
@@ -99,13 +101,31 @@ class Cleaner:
                 removed.append(Removal(line, reason))
             elif 0 < i < HEAD_LINES * 2 and line_key(line) in titles | headings:
                 removed.append(Removal(line, "rule:repeated-heading"))
-            elif scores is not None and scores[i] >= self.model_threshold:
+            elif scores is not None and scores[i] >= self.model_threshold and i != headline:
                 removed.append(Removal(line, "model", score=float(scores[i])))
             else:
                 kept.append(line)
                 if i < HEAD_LINES and HEADING.match(line):
                     headings.add(line_key(line))
         return kept, removed
+
+
+def headline_index(lines: Sequence[str]) -> int | None:
+    """The line that is most likely the headline of a text without a known title.
+
+    The longest headline-like line before the first paragraph: breadcrumbs and
+    section labels above a headline are shorter than it. The model never
+    removes it (labelled data has titles outside the body, so the model learned
+    to call top headlines chrome); rules still can.
+    """
+    best, best_words = None, 0
+    for i, line in enumerate(lines[:HEAD_LINES]):
+        if is_paragraph(line):
+            break
+        words = len(line.split())
+        if HEADING.match(line) and words > best_words:
+            best, best_words = i, words
+    return best
 
 
 def remove_repeated(docs: Sequence[CleanDoc], settings: ChromeSettings) -> list[CleanDoc]:
