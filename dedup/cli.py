@@ -11,7 +11,7 @@ import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated, Any, TextIO
 
 import typer
 
@@ -33,6 +33,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Strip chrome from scraped news and keep one copy of each story.",
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 Paths = Annotated[
@@ -57,45 +58,33 @@ Config = Annotated[
     Path | None,
     typer.Option(help="TOML file with parameters and a [clean] table (or pyproject [tool.dedup])."),
 ]
+
+
+def _repeatable(flag: str, help_text: str) -> Any:
+    return typer.Option(flag, help=f"{help_text}; repeatable.", show_default=False)
+
+
+def _switch(name: str, help_text: str) -> Any:
+    return typer.Option(
+        f"--{name}/--no-{name}", help=f"{help_text} [default: on].", show_default=False
+    )
+
+
 ChromePatterns = Annotated[
     list[str] | None,
-    typer.Option(
-        "--chrome-pattern",
-        help="Regular expression (searched, case-insensitive) for lines that are chrome; repeatable.",
-        show_default=False,
-    ),
+    _repeatable("--chrome-pattern", "Regular expression (searched, any case) for chrome lines"),
 ]
 Protect = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--protect",
-        help="Regular expression for lines that must never be removed; repeatable.",
-        show_default=False,
-    ),
+    list[str] | None, _repeatable("--protect", "Regular expression for lines never removed")
 ]
-Chrome = Annotated[
-    bool | None,
-    typer.Option(
-        "--chrome/--no-chrome", help="Text-level chrome removal [default: on].", show_default=False
-    ),
-]
-Model = Annotated[
-    bool | None,
-    typer.Option(
-        "--model/--no-model", help="The learned line model [default: on].", show_default=False
-    ),
+Chrome = Annotated[bool | None, _switch("chrome", "Text-level chrome removal")]
+Model = Annotated[bool | None, _switch("model", "The learned line model")]
+Repetition = Annotated[
+    bool | None, _switch("repetition", "Remove lines repeated across a site's documents")
 ]
 ModelThreshold = Annotated[
     float | None,
     typer.Option(help="Line-model score at which a line is chrome [default: the model's]."),
-]
-Repetition = Annotated[
-    bool | None,
-    typer.Option(
-        "--repetition/--no-repetition",
-        help="Remove lines repeated across a site's documents [default: on].",
-        show_default=False,
-    ),
 ]
 
 
