@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -27,6 +28,18 @@ def default_workers() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:
         return os.cpu_count() or 1
+
+
+def start_method() -> str:
+    """``forkserver`` (safe with threads), or ``fork`` when workers could not re-import ``__main__``.
+
+    Workers started by a server re-import the main script by path; a script
+    piped in (``python - <<EOF``) has no path, and would kill every worker.
+    """
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if path is not None and not os.path.exists(path):
+        return "fork"
+    return "forkserver"
 
 
 def _init_worker(factory: Callable[[], Callable[[Any], Any]]) -> None:
@@ -50,7 +63,7 @@ def parallel_map(
         fn = factory()
         yield from map(fn, items)
         return
-    ctx = multiprocessing.get_context("forkserver")
+    ctx = multiprocessing.get_context(start_method())
     window = workers * 4
     stream = iter(items)
     pending: deque[Future[list[R]]] = deque()
