@@ -33,7 +33,7 @@ from typing import Any
 import trafilatura
 
 from bench.common import DEFAULT_DATA, require_data, table
-from dedup.clean import Cleaner
+from dedup.clean import ChromeSettings, Cleaner
 from dedup.io.decode import decode_bytes
 from dedup.quality import (
     ShingleScore,
@@ -42,6 +42,7 @@ from dedup.quality import (
     mean_fraction,
     score,
     snippet_score,
+    tokenize,
 )
 from dedup.records import Record
 
@@ -49,6 +50,7 @@ Extractor = Callable[[str, str | None], str]
 
 OURS = "dedup clean (as is)"
 OURS_NO_TITLE = "dedup clean, title line removed"
+ORACLE = "line oracle on trafilatura (ceiling)"
 WORST = 10
 _CLEANER = Cleaner()
 
@@ -67,7 +69,7 @@ def dedup_clean(html: str, url: str | None) -> str:
     return doc.text
 
 
-def drop_first_line(text: str) -> str:
+def drop_first_line(_page: Page, text: str) -> str:
     """Our text without its first line, which is the title whenever the page had one.
 
     (``Cleaner`` found a title on all 974 shared pages when this was written.)
@@ -79,8 +81,35 @@ EXTRACTORS: dict[str, Extractor] = {
     "trafilatura alone": trafilatura_alone,
     OURS: dedup_clean,
 }
-DERIVED: dict[str, tuple[str, Callable[[str], str]]] = {
+
+
+def line_oracle(page: Page, text: str) -> str:
+    """trafilatura's lines that are mostly article, judged by the truth itself.
+
+    No line-level cleaner can beat this (it removes every chrome line and only
+    those), so it is the ceiling of what text-level chrome removal can reach on
+    trafilatura's output. A line counts as article when at least half of its
+    word 3-grams (all its words, for shorter lines) occur in the ground truth.
+    """
+    truth = _grams(page.truth)
+    kept = [
+        line for line in text.split("\n") if (g := _grams(line)) and len(g & truth) >= len(g) / 2
+    ]
+    return "\n".join(kept)
+
+
+def _grams(text: str, size: int = 3) -> set[tuple[str, ...]]:
+    words = tokenize(text)
+    return (
+        {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+        if words
+        else set()
+    )
+
+
+DERIVED: dict[str, tuple[str, Callable[[Page, str], str]]] = {
     OURS_NO_TITLE: (OURS, drop_first_line),
+    ORACLE: ("trafilatura alone", line_oracle),
 }
 
 
@@ -182,7 +211,7 @@ def run_extractors(
     for name, (base, transform) in DERIVED.items():
         if base in results:
             results[name] = [
-                _scored(page, transform(r.text), None, r.error)
+                _scored(page, transform(page, r.text), None, r.error)
                 for page, r in zip(pages, results[base], strict=True)
             ]
     return results
@@ -332,8 +361,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--json", type=Path, default=None, metavar="OUT", help="write per-page scores"
     )
+    parser.add_argument(
+        "--chrome-model", type=Path, default=None, help="line-model JSON [default: packaged]"
+    )
     args = parser.parse_args(argv)
     data = require_data(args.data)
+    if args.chrome_model is not None:
+        global _CLEANER
+        _CLEANER = Cleaner(ChromeSettings(model_path=str(args.chrome_model)))
     print(f"trafilatura {trafilatura.__version__}; extractors: {', '.join(EXTRACTORS)}")
     per_dataset: dict[str, tuple[list[Page], dict[str, list[PageResult]]]] = {}
     if args.dataset in ("scrapinghub", "both"):

@@ -471,11 +471,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-article-loss", type=float, default=0.01)
     parser.add_argument("--out", type=Path, default=MODEL_OUT)
     parser.add_argument("--no-write", action="store_true", help="evaluate only")
+    parser.add_argument(
+        "--without-scrapinghub",
+        action="store_true",
+        help="train on WCXB only, so that ScrapingHub is a fully held-out set",
+    )
     args = parser.parse_args(argv)
     data = require_data(args.data)
     started = time.perf_counter()
 
     pages = load_pages(data, args.workers, args.cache)
+    if args.without_scrapinghub:
+        pages = [page for page in pages if page.dataset != "scrapinghub"]
+    datasets = sorted({page.dataset for page in pages}, reverse=True)
     features = [line_features(page.lines) for page in pages]
     for page, x in zip(pages, features, strict=True):
         drop_uncertain(page, x)
@@ -504,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         t0 = time.perf_counter()
         cv[kind] = scores = cross_validate(kind, train, FOLDS)
         per_set = []
-        for ds in ("scrapinghub", "wcxb"):
+        for ds in datasets:
             part = train.dataset == ds
             per_set.append(
                 article_loss_threshold(
@@ -514,11 +522,13 @@ def main(argv: list[str] | None = None) -> int:
         thresholds[kind] = max(per_set)
         print(
             f"\n{kind}: {FOLDS}-fold CV by page ({time.perf_counter() - t0:.0f}s); threshold "
-            f"{thresholds[kind]:.3f} (<= {args.max_article_loss:.1%} article words removed "
-            f"in ScrapingHub {per_set[0]:.3f} and WCXB-train {per_set[1]:.3f})"
+            f"{thresholds[kind]:.3f} (<= {args.max_article_loss:.1%} article words removed in "
+            + ", ".join(f"{ds} {t:.3f}" for ds, t in zip(datasets, per_set, strict=True))
+            + ")"
         )
         rows, aps, removed = [], [], []
-        for ds, label in (("scrapinghub", "CV ScrapingHub"), ("wcxb", "CV WCXB-train")):
+        for ds in datasets:
+            label = {"scrapinghub": "CV ScrapingHub", "wcxb": "CV WCXB-train"}[ds]
             part = train.dataset == ds
             m = metrics(scores[part], train.y[part], train.words[part], thresholds[kind])
             aps.append(average_precision(scores[part], train.y[part]))
@@ -551,7 +561,8 @@ def main(argv: list[str] | None = None) -> int:
 
     metadata = {
         "trained_on": "WCXB dev articles minus held-out ids (id % 5 == 0, "
-        "bench/wcxb_heldout.txt) + all ScrapingHub AEB pages",
+        "bench/wcxb_heldout.txt)"
+        + ("" if args.without_scrapinghub else " + all ScrapingHub AEB pages"),
         "pages": {
             "wcxb_train": int(sum(1 for i in train_idx if pages[i].dataset == "wcxb")),
             "scrapinghub": int(sum(1 for i in train_idx if pages[i].dataset == "scrapinghub")),
@@ -564,7 +575,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(>= {PROSE_WORDS} words, sentence end, no chrome wording) dropped",
         "extraction": "dedup.clean.html.extract_html + dedup.clean.text.normalise_text",
         "threshold_rule": f"lowest threshold with <= {args.max_article_loss:.1%} of article "
-        f"words removed in {FOLDS}-fold CV by page, in ScrapingHub and WCXB-train separately",
+        f"words removed in {FOLDS}-fold CV by page, in each training dataset separately",
         "model": "StandardScaler + LogisticRegression"
         if kind == "logistic"
         else f"HistGradientBoostingClassifier({TREES} trees, depth {DEPTH})",
@@ -576,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     model = ChromeModel(_spec(params, threshold, metadata))
     held_scores = model.score_features(held.x)
     m_held = metrics(held_scores, held.y, held.words, threshold)
-    for ds in ("scrapinghub", "wcxb"):
+    for ds in datasets:
         part = train.dataset == ds
         metadata["cv"][ds] = {
             k: round(v, 4) if isinstance(v, float) else v

@@ -15,6 +15,7 @@ from typing import Any
 import tomllib
 
 from dedup.clean.chrome import ChromeSettings
+from dedup.clean.model import ChromeModel
 
 SIMILARITY_MEASURES = ("jaccard", "containment")
 # Sub-tables of the config file, each read by its own loader.
@@ -119,6 +120,17 @@ def load_chrome_settings(
     table["protect"] = (*table.get("protect", []), *protect)
     table.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return ChromeSettings(**table)
+        settings = ChromeSettings(**table)
     except (TypeError, ValueError) as err:
         raise ConfigError(f"{path or 'options'}: {err}") from err
+    if settings.use_model and settings.model_path is not None:
+        _check_model(path, settings.model_path)
+    return settings
+
+
+def _check_model(config: Path | None, model_path: str) -> None:
+    """Fail early, in the main process, on a model file the workers could not load."""
+    try:
+        ChromeModel.load(model_path)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ConfigError(f"{config or 'options'}: [clean] model_path: {err}") from err

@@ -29,6 +29,20 @@ def clean_text(text: str, settings: ChromeSettings | None = None):
         ("Tags: flooding, harbour, council", "rule:tags"),
         ("Scroll to Top", "rule:navigation"),
         ("Share on Facebook | Twitter | Email", "rule:share"),
+        ("SEE MORE: Hong Kong protests: 800 students under siege", "rule:read-more"),
+        ("Follow @HarborLedger on Twitter for the latest port news.", "rule:follow"),
+        ("Follow AP's full coverage of the port strike at https://apnews.com/port", "rule:follow"),
+        (
+            "If you buy something through this post, we may get a share of the sale.",
+            "rule:affiliate",
+        ),
+        (
+            "If you enjoyed this article, please consider supporting our newsroom.",
+            "rule:support-prompt",
+        ),
+        ("GET THE HARBOR LEDGER APP BY CLICKING HERE", "rule:app-prompt"),
+        ("An error has occurred, please try again later.", "rule:error"),
+        ("[button link=/submit] Send us your story[/button]", "rule:shortcode"),
     ],
 )
 def test_chrome_lines_are_removed_with_their_rule(line, reason):
@@ -112,3 +126,56 @@ def test_a_repeated_quote_between_unique_lines_stays():
     docs = _site_docs(4, [], middle=quote)
     remove_repeated(docs, ChromeSettings())
     assert all(quote in d.text for d in docs)
+
+
+def test_share_prompt_glued_to_a_sentence_is_cut_and_the_sentence_kept():
+    quote = "“Tides do not wait for budgets,” Ortiz said."
+    lines, removed = clean_text("\n".join([*ARTICLE[:2], quote + "Click To Tweet", *ARTICLE[2:]]))
+    assert quote in lines and removed == {"Click To Tweet": "rule:inline-share"}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Follow the money, investigators told the board on Tuesday.",
+        "He said he would click here and there on the map to show the flood zones.",
+    ],
+)
+def test_article_sentences_that_look_like_prompts_stay(line):
+    lines, _ = clean_text(
+        "\n".join([*ARTICLE[:3], line, *ARTICLE[3:]]), ChromeSettings(use_model=False)
+    )
+    assert line in lines
+
+
+def test_a_trailing_list_of_headlines_is_a_related_list():
+    teasers = [
+        "- Port Strike Enters Its Second Week",
+        "- City Budget Vote Delayed Again Over Barrier",
+    ]
+    lines, removed = clean_text("\n".join([*ARTICLE, *teasers]), ChromeSettings(use_model=False))
+    assert lines == ARTICLE
+    assert set(removed.values()) == {"block:trailing-list"}
+
+
+def test_a_trailing_list_of_sentences_stays():
+    points = ["- The barrier will be built in four stages.", "- Hearings start in March."]
+    lines, _ = clean_text("\n".join([*ARTICLE, *points]), ChromeSettings(use_model=False))
+    assert lines[-2:] == points
+
+
+def test_repeated_list_items_and_table_rows_near_the_top_stay():
+    item = "- Automatically On And Connected To Every Device"
+    row = "| Model | Price | Battery |"
+    text = "\n".join(["Harbour Gadgets Reviewed", item, row, ARTICLE[0], item, row, *ARTICLE[1:]])
+    lines, _ = clean_text(text, ChromeSettings(use_model=False))
+    assert lines.count(item) == 2 and lines.count(row) == 2
+
+
+def test_the_line_model_never_judges_table_rows():
+    row = "| 5 | Rest | Speed Play 55 min Easy | Run Easy 45 min | Tempo Run 15 min |"
+    lines, _ = clean_text(
+        "\n".join([*ARTICLE[:3], row, row.replace("5", "6"), *ARTICLE[3:]]),
+        ChromeSettings(model_threshold=0.01),
+    )
+    assert row in lines

@@ -107,6 +107,8 @@ def test_pyproject_clean_table(story: Path, tmp_path: Path):
         ([], "[clean]\nshout = true\n", "unknown [clean] setting(s): shout"),
         ([], '[clean]\npatterns = "x"\n', "patterns must be a list"),
         ([], "clean = 3\n", "clean must be a table"),
+        ([], '[clean]\nmodel_path = "no-such-model.json"\n', "model_path"),
+        ([], '[clean]\nmodel_path = "bad.toml"\n', "model_path"),
     ],
 )
 def test_bad_clean_settings_are_one_line_usage_errors(story, tmp_path, args, config, message):
@@ -133,3 +135,19 @@ def test_model_never_removes_the_headline_of_untitled_text():
         Record(id="x", source="x.txt", text="\n".join(lines))
     )
     assert doc.text.split("\n")[0] == ARTICLE[0]
+
+
+def test_a_retrained_model_file_can_replace_the_packaged_one(story: Path, tmp_path: Path):
+    from importlib import resources
+
+    from dedup.clean.model import PACKAGED
+
+    spec = json.loads(resources.files("dedup").joinpath("data", PACKAGED).read_text("utf-8"))
+    spec["threshold"] = 0.001
+    model = tmp_path / "eager.json"
+    model.write_text(json.dumps(spec), encoding="utf-8")
+    config = tmp_path / "dedup.toml"
+    config.write_text(f"[clean]\nmodel_path = {json.dumps(str(model))}\n", encoding="utf-8")
+    code, [row], _ = clean_rows(str(story), "--config", str(config), "--explain")
+    assert code == 0
+    assert any(r["reason"] == "model" for r in row["removed"])

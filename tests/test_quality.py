@@ -156,10 +156,18 @@ def test_snippet_score_fractions() -> None:
 
 
 def test_bench_helpers(tmp_path) -> None:
-    from bench.extraction_quality import drop_first_line, read_ids
+    from bench.extraction_quality import Page, drop_first_line, line_oracle, read_ids
 
-    assert drop_first_line("Title\nBody one\nBody two") == "Body one\nBody two"
-    assert drop_first_line("Title only") == ""
+    page = Page(
+        id="p", html="", truth="The board voted to fund a barrier. It will cost 48 million."
+    )
+    assert drop_first_line(page, "Title\nBody one\nBody two") == "Body one\nBody two"
+    assert drop_first_line(page, "Title only") == ""
+    extracted = "Menu\nThe board voted to fund a barrier.\nSign up now\nIt will cost 48 million."
+    assert (
+        line_oracle(page, extracted)
+        == "The board voted to fund a barrier.\nIt will cost 48 million."
+    )
     ids = tmp_path / "ids.txt"
     ids.write_text("0001\n# comment\n\n0002.html.gz  # held out\n0003.json\n", encoding="utf-8")
     assert read_ids(ids) == {"0001", "0002", "0003"}

@@ -33,7 +33,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "read-more",
         _rx(
             r"^[\[(]?\s*(read more|read also|also read|related|see also|more|related articles?|"
-            r"related stories|recommended|read next|leia (também|mais)|lesen sie (auch|mehr)|"
+            r"related stories|recommended|read next|see more|watch more|also see|more on this|leia (também|mais)|lesen sie (auch|mehr)|"
             r"leggi anche|lire aussi|lee también|also on [\w.]+)\s*[:\]).|\-\u2013\u2014].*$"
         ),
     ),
@@ -60,7 +60,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"^(share( this( article| story| post)?)?( on| via)?(\s*[|,/·•]?\s*(facebook|twitter|x|linkedin|whatsapp|email|pinterest|reddit))*"
             r"|(facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|print|copy link)"
             r"(\s*[|,/·•]?\s*(facebook|twitter|linkedin|whatsapp|pinterest|reddit|email|print|copy link))*)"
-            r"[.!:]?$|^click to (tweet|share).*$|.*click to tweet$"
+            r"[.!:]?$|^click to (tweet|share).*$"
         ),
     ),
     (
@@ -83,9 +83,38 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "app-prompt",
         _rx(
             r"^.{0,80}\b(download|get|install) (our|the) .{0,40}\bapp\b.{0,120}$"
-            r"|^click here (to|for) .{0,160}$"
+            r"|^click here (to|for) .{0,160}$|^.{0,160}\b((click|tap) here( (to|for|now)\b.{0,60})?|by (clicking|tapping) here)[.!]?$"
         ),
     ),
+    (
+        "follow",
+        _rx(
+            r"^follow .{0,80}\bon (twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads)\b.{0,200}$"
+            r"|^follow .{0,40}\b(full|complete|live) coverage\b.{0,120}$"
+        ),
+    ),
+    (
+        "affiliate",
+        _rx(
+            r"^.{0,120}\b(if|when) you (buy|purchase|click|shop)\b.{0,80}\b(commission|share of the sale|"
+            r"compensat\w+|affiliate)\b.{0,200}$|^.{0,80}\b(we|may) (earn|receive|get) (a )?(small )?"
+            r"(commission|share of the sale)\b.{0,200}$"
+        ),
+    ),
+    (
+        "support-prompt",
+        _rx(
+            r"^if you (enjoyed|liked|value|appreciate|found) (this|our) (article|story|post|journalism|"
+            r"reporting|content|work)\b.{0,300}$|^(please )?support (our|independent) journalism\b.{0,200}$"
+        ),
+    ),
+    (
+        "error",
+        _rx(
+            r"^(an error (has )?occurred|something went wrong)[,.!]? ?(please )?try again( later)?[.!]?$"
+        ),
+    ),
+    ("shortcode", _rx(r"^\[(\w+)\b[^\]]*\].{0,200}\[/\1\]$")),
     (
         "byline",
         _rx(
@@ -155,6 +184,8 @@ END_HEADING = _rx(
 )
 # Headings only count this far into the text (fraction of words before them).
 BLOCK_MIN_POSITION = 0.3
+# A list of at least this many teaser-like items ending a text is a related-stories list.
+TEASER_RUN = 2
 # A teaser list ends at the first line that reads like an article paragraph.
 _PARAGRAPH = re.compile(r"^.{60,}[.!?\"\u201d\u2019)]$")
 
@@ -166,6 +197,9 @@ AUTHOR_BIO = _rx(
 # A bare "Firstname Lastname" as the very last line is the author's sign-off.
 BARE_NAME = re.compile(r"^[A-Z][a-z'-]+( [A-Z][a-z'-]+){1,2}$")
 BIO_MIN_POSITION = 0.8
+
+# Share prompts that page templates glue onto the end of a quoted sentence.
+INLINE_SUFFIX = _rx(r"\s*\b(click to (tweet|share)|tweet this)\s*$")
 
 # Wire credits and similar lines inside a story that look like chrome but are article text.
 BUILTIN_PROTECT: tuple[re.Pattern[str], ...] = (
@@ -201,6 +235,7 @@ class ChromeSettings:
     protect: tuple[str, ...] = ()
     use_model: bool = True
     model_threshold: float | None = None
+    model_path: str | None = None
     use_repetition: bool = True
     repeat_min_docs: int = 3
     compiled_patterns: tuple[re.Pattern[str], ...] = field(init=False, repr=False, compare=False)
@@ -245,6 +280,23 @@ def rule_for(line: str, settings: ChromeSettings) -> str | None:
     return None
 
 
+def is_structured(line: str) -> bool:
+    """A list item or table row: repeated ones are content (specs, tables), not a repeated title."""
+    return line.startswith(("- ", "* ", "| "))
+
+
+def trim_inline(lines: Sequence[str]) -> tuple[list[str], list[Removal]]:
+    """Cut chrome glued to the end of an article sentence ("...every day.Click To Tweet")."""
+    kept, removed = [], []
+    for line in lines:
+        match = INLINE_SUFFIX.search(line)
+        if match and match.start() > 0:
+            removed.append(Removal(match.group().strip(), "rule:inline-share"))
+            line = line[: match.start()].rstrip()
+        kept.append(line)
+    return kept, removed
+
+
 def is_paragraph(line: str) -> bool:
     """A line that reads like article prose: long, ending like a sentence."""
     return bool(_PARAGRAPH.match(line.strip()))
@@ -263,6 +315,32 @@ def tail_lines(lines: Sequence[str]) -> dict[int, str]:
     if len(lines) > 1 and BARE_NAME.match(lines[-1].strip()):
         found[len(lines) - 1] = "rule:author-name"
     return found
+
+
+def is_teaser_item(line: str) -> bool:
+    """A list item that reads like a linked headline: 4 to 20 title-cased words, no sentence end."""
+    if not line.startswith("- "):
+        return False
+    text = line[2:].strip()
+    words = text.split()
+    long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
+    return (
+        4 <= len(words) <= 20
+        and not text.endswith((".", "!", "?", ":", ";", ","))
+        and bool(long_words)
+        and sum(w[0].isupper() for w in long_words) >= 0.7 * len(long_words)
+    )
+
+
+def trailing_teasers(lines: Sequence[str]) -> dict[int, str]:
+    """A run of teaser-like list items that ends the text: a related-stories list without a heading."""
+    start = len(lines)
+    while start > 0 and is_teaser_item(lines[start - 1]):
+        start -= 1
+    words = [len(line.split()) for line in lines]
+    if len(lines) - start < TEASER_RUN or sum(words[:start]) < BLOCK_MIN_POSITION * sum(words):
+        return {}
+    return dict.fromkeys(range(start, len(lines)), "trailing-list")
 
 
 def block_lines(lines: Sequence[str]) -> dict[int, str]:

@@ -16,8 +16,11 @@ from dedup.clean.chrome import (
     block_lines,
     is_paragraph,
     is_protected,
+    is_structured,
     rule_for,
     tail_lines,
+    trailing_teasers,
+    trim_inline,
 )
 from dedup.clean.html import extract_html
 from dedup.clean.model import ChromeModel
@@ -37,7 +40,7 @@ class Cleaner:
     def __init__(self, settings: ChromeSettings | None = None, *, fast: bool = False) -> None:
         self.settings = settings or ChromeSettings()
         self.fast = fast
-        self.model = ChromeModel.load() if self.settings.use_model else None
+        self.model = ChromeModel.load(self.settings.model_path) if self.settings.use_model else None
         self.model_threshold = self.settings.model_threshold or (
             self.model.threshold if self.model else 1.0
         )
@@ -84,14 +87,14 @@ class Cleaner:
         and only decides lines the rules left alone.
         """
         settings = self.settings
+        lines, removed = trim_inline(lines)
         scores = self.model.score(lines) if self.model is not None and lines else None
         headline = None if title else headline_index(lines)
-        blocks = block_lines(lines)
+        blocks = block_lines(lines) | trailing_teasers(lines)
         tails = tail_lines(lines)
         titles = {line_key(t) for t in (title, lines[0] if lines else None) if t}
         headings: set[str] = set()
         kept: list[str] = []
-        removed: list[Removal] = []
         for i, line in enumerate(lines):
             if is_protected(line, settings):
                 kept.append(line)
@@ -99,9 +102,18 @@ class Cleaner:
                 removed.append(Removal(line, f"block:{blocks[i]}"))
             elif reason := rule_for(line, settings) or tails.get(i):
                 removed.append(Removal(line, reason))
-            elif 0 < i < HEAD_LINES * 2 and line_key(line) in titles | headings:
+            elif (
+                0 < i < HEAD_LINES * 2
+                and not is_structured(line)
+                and line_key(line) in titles | headings
+            ):
                 removed.append(Removal(line, "rule:repeated-heading"))
-            elif scores is not None and scores[i] >= self.model_threshold and i != headline:
+            elif (
+                scores is not None
+                and scores[i] >= self.model_threshold
+                and i != headline
+                and not line.startswith("|")
+            ):
                 removed.append(Removal(line, "model", score=float(scores[i])))
             else:
                 kept.append(line)
