@@ -148,16 +148,6 @@ def test_article_sentences_that_look_like_prompts_stay(line):
     assert line in lines
 
 
-def test_a_trailing_list_of_headlines_is_a_related_list():
-    teasers = [
-        "- Port Strike Enters Its Second Week",
-        "- City Budget Vote Delayed Again Over Barrier",
-    ]
-    lines, removed = clean_text("\n".join([*ARTICLE, *teasers]), ChromeSettings(use_model=False))
-    assert lines == ARTICLE
-    assert set(removed.values()) == {"block:trailing-list"}
-
-
 def test_a_trailing_list_of_sentences_stays():
     points = ["- The barrier will be built in four stages.", "- Hearings start in March."]
     lines, _ = clean_text("\n".join([*ARTICLE, *points]), ChromeSettings(use_model=False))
@@ -179,3 +169,20 @@ def test_the_line_model_never_judges_table_rows():
         ChromeSettings(model_threshold=0.01),
     )
     assert row in lines
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [("Tags: flooding, harbour", "rule:tags"), ("Filed under Harbour News", "rule:tags")],
+)
+def test_tag_lines_need_a_colon_or_a_tag_verb(line, reason):
+    sentence = "Topics include flood barriers, harbour dredging, and the council's budget for both."
+    lines, removed = clean_text("\n".join([*ARTICLE[:3], sentence, line, *ARTICLE[3:]]))
+    assert sentence in lines and removed == {line: reason}
+
+
+def test_a_table_of_contents_heading_repeated_below_the_intro_stays():
+    heading = "Why The Barrier Matters For Residents"
+    text = "\n".join([ARTICLE[0], heading, ARTICLE[1], heading, *ARTICLE[2:]])
+    lines, _ = clean_text(text, ChromeSettings(use_model=False))
+    assert lines.count(heading) == 2

@@ -70,7 +70,13 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|^this (copy|material) is for your personal,? non-?commercial use.*$"
         ),
     ),
-    ("tags", _rx(r"^(tags|tagged|categories|category|filed under|topics)\s*:?(\s.{0,200})?$")),
+    (
+        "tags",
+        _rx(
+            r"^(tags|tagged( with)?|categories|category|filed under|topics)(\s*:.{0,200})?$"
+            r"|^(tagged( with)?|filed under)\s.{0,200}$"
+        ),
+    ),
     (
         "navigation",
         _rx(
@@ -184,8 +190,6 @@ END_HEADING = _rx(
 )
 # Headings only count this far into the text (fraction of words before them).
 BLOCK_MIN_POSITION = 0.3
-# A list of at least this many teaser-like items ending a text is a related-stories list.
-TEASER_RUN = 2
 # A teaser list ends at the first line that reads like an article paragraph.
 _PARAGRAPH = re.compile(r"^.{60,}[.!?\"\u201d\u2019)]$")
 
@@ -315,32 +319,6 @@ def tail_lines(lines: Sequence[str]) -> dict[int, str]:
     if len(lines) > 1 and BARE_NAME.match(lines[-1].strip()):
         found[len(lines) - 1] = "rule:author-name"
     return found
-
-
-def is_teaser_item(line: str) -> bool:
-    """A list item that reads like a linked headline: 4 to 20 title-cased words, no sentence end."""
-    if not line.startswith("- "):
-        return False
-    text = line[2:].strip()
-    words = text.split()
-    long_words = [w for w in words if sum(c.isalpha() for c in w) >= 4]
-    return (
-        4 <= len(words) <= 20
-        and not text.endswith((".", "!", "?", ":", ";", ","))
-        and bool(long_words)
-        and sum(w[0].isupper() for w in long_words) >= 0.7 * len(long_words)
-    )
-
-
-def trailing_teasers(lines: Sequence[str]) -> dict[int, str]:
-    """A run of teaser-like list items that ends the text: a related-stories list without a heading."""
-    start = len(lines)
-    while start > 0 and is_teaser_item(lines[start - 1]):
-        start -= 1
-    words = [len(line.split()) for line in lines]
-    if len(lines) - start < TEASER_RUN or sum(words[:start]) < BLOCK_MIN_POSITION * sum(words):
-        return {}
-    return dict.fromkeys(range(start, len(lines)), "trailing-list")
 
 
 def block_lines(lines: Sequence[str]) -> dict[int, str]:

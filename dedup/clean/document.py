@@ -19,7 +19,6 @@ from dedup.clean.chrome import (
     is_structured,
     rule_for,
     tail_lines,
-    trailing_teasers,
     trim_inline,
 )
 from dedup.clean.html import extract_html
@@ -90,10 +89,13 @@ class Cleaner:
         lines, removed = trim_inline(lines)
         scores = self.model.score(lines) if self.model is not None and lines else None
         headline = None if title else headline_index(lines)
-        blocks = block_lines(lines) | trailing_teasers(lines)
+        blocks = block_lines(lines)
         tails = tail_lines(lines)
         titles = {line_key(t) for t in (title, lines[0] if lines else None) if t}
-        headings: set[str] = set()
+        headings: set[str] = (
+            set()
+        )  # headline-like lines of the header area, above the first paragraph
+        header = True
         kept: list[str] = []
         for i, line in enumerate(lines):
             if is_protected(line, settings):
@@ -117,7 +119,8 @@ class Cleaner:
                 removed.append(Removal(line, "model", score=float(scores[i])))
             else:
                 kept.append(line)
-                if i < HEAD_LINES and HEADING.match(line):
+                header = header and not is_paragraph(line)
+                if header and i < HEAD_LINES and HEADING.match(line):
                     headings.add(line_key(line))
         return kept, removed
 
