@@ -13,6 +13,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -75,4 +76,18 @@ def parallel_map(
                 pending.append(pool.submit(_run_chunk, chunk))
             if not pending:
                 return
-            yield from pending.popleft().result()
+            try:
+                yield from pending.popleft().result()
+            except BrokenProcessPool as err:
+                raise WorkerError(WORKERS_DIED) from err
+
+
+WORKERS_DIED = (
+    "a worker process died (killed, out of memory, or it could not start: a script that calls "
+    "dedup with workers > 1 must do so under `if __name__ == '__main__':`, because workers "
+    "re-import it); use workers=1 to run in this process"
+)
+
+
+class WorkerError(RuntimeError):
+    """Worker processes stopped before finishing their work."""

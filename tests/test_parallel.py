@@ -1,4 +1,4 @@
-"""Worker processes: results in input order, and scripts piped on stdin can use them."""
+"""Worker processes: results in input order; piped scripts work; unguarded scripts are told why not."""
 
 import subprocess
 import sys
@@ -30,3 +30,18 @@ def test_a_script_piped_on_stdin_can_use_workers():
     assert result.returncode == 0, result.stderr.decode()
     documents, duplicates = map(int, result.stdout.split())
     assert documents > 0 and duplicates > 0
+
+
+def test_an_unguarded_script_gets_an_error_that_says_how_to_fix_it(tmp_path):
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "import dedup\n"
+        f"dedup.cluster(dedup.read_inputs([{str(ROOT / 'samples' / 'seeds')!r}]), workers=2)\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, timeout=300, check=False
+    )
+    err = result.stderr.decode()
+    assert result.returncode != 0
+    assert "WorkerError" in err and "if __name__ == '__main__':" in err

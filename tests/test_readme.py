@@ -46,9 +46,11 @@ def test_every_dedup_command_in_readme_runs(command, tmp_path: Path):
 
 
 @pytest.mark.parametrize("code", PY_BLOCKS)
-def test_python_examples_run(code: str):
+def test_python_examples_run_as_scripts(code: str, tmp_path: Path):
+    script = tmp_path / "example.py"
+    script.write_text(code, encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, timeout=600, check=False
+        [sys.executable, str(script)], cwd=ROOT, capture_output=True, timeout=600, check=False
     )
     assert result.returncode == 0, result.stderr.decode()
 
