@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -24,9 +25,12 @@ from dedup.config import (
     load_chrome_settings,
     load_params,
 )
+from dedup.index.opener import open_index
+from dedup.index.store import IndexParams, IndexStore, IndexStoreError, parse_age
 from dedup.io import JsonlWriter, read_inputs
-from dedup.output import clean_row, cluster_row, kept_row, problem_row
+from dedup.output import clean_row, cluster_row, filter_row, kept_row, problem_row
 from dedup.report import Reporter
+from dedup.stream import FilterStats, Outcome, timed
 
 app = typer.Typer(
     add_completion=False,
@@ -268,6 +272,156 @@ def cluster(
                 report_out.write(problem_row(problem))
     reporter.summary(result.stats)
     raise typer.Exit(_exit_code(reporter, strict))
+
+
+# --- dedup filter / dedup index / dedup check: the persistent index (issue 5) ---
+
+IndexOption = Annotated[
+    str | None,
+    typer.Option(
+        "--index",
+        help="Index of documents seen before: a SQLite file (created if missing) or "
+        "redis://HOST:PORT/DB[?prefix=NAME] [default: in memory, this run only].",
+    ),
+]
+Threshold = Annotated[
+    float | None, typer.Option(help="Similarity needed to be a copy [default: 0.7].")
+]
+Similarity = Annotated[
+    str | None,
+    typer.Option(help=f"Measure: {' or '.join(SIMILARITY_MEASURES)} [default: containment]."),
+]
+ShingleSize = Annotated[int | None, typer.Option(help="Words per shingle [default: 5].")]
+NumPerm = Annotated[int | None, typer.Option(help="MinHash permutations [default: 128].")]
+LshThreshold = Annotated[
+    float | None, typer.Option(help="LSH candidate threshold, below --threshold [default: 0.4].")
+]
+MinWords = Annotated[
+    int | None, typer.Option(help="Shorter texts are kept, never indexed [default: 20].")
+]
+
+
+def _open_index(spec: str | None, params: Params | None) -> IndexStore:
+    try:
+        return open_index(spec, None if params is None else IndexParams.from_params(params))
+    except IndexStoreError as err:
+        raise _usage_error(str(err)) from None
+
+
+@app.command("filter")
+def filter_(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="JSONL files (or any input dedup reads); - or none: stdin.", show_default=False
+        ),
+    ] = None,
+    index: IndexOption = None,
+    dropped: Annotated[
+        Path | None,
+        typer.Option(help="Write dropped records (reason, dup_of) and unreadable lines here."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes for cleaning.")
+    ] = 1,
+    threshold: Threshold = None,
+    similarity: Similarity = None,
+    shingle_size: ShingleSize = None,
+    num_perm: NumPerm = None,
+    lsh_threshold: LshThreshold = None,
+    min_words: MinWords = None,
+    config: Config = None,
+    chrome_pattern: ChromePatterns = None,
+    protect: Protect = None,
+    chrome: Chrome = None,
+    model: Model = None,
+    model_threshold: ModelThreshold = None,
+    strict: Strict = False,
+    fast: Fast = False,
+    quiet: Quiet = False,
+) -> None:
+    """Stream filter: write the records not seen before (cleaned) to stdout, in input order."""
+    params = _params(
+        config,
+        threshold=threshold,
+        similarity=similarity,
+        shingle_size=shingle_size,
+        num_perm=num_perm,
+        lsh_threshold=lsh_threshold,
+        min_words=min_words,
+    )
+    settings = _settings(config, chrome_pattern, protect, chrome, model, model_threshold, False)
+    reporter = Reporter(quiet=quiet)
+    stats = FilterStats()
+    with ExitStack() as stack:
+        store = stack.enter_context(_open_index(index, params))
+        dropped_out = _open_output(stack, dropped)
+        out = JsonlWriter(sys.stdout, flush_each=True)
+        items = read_inputs(paths or ["-"])
+        outcomes = api.filter_stream(items, store, params, settings, workers=workers, fast=fast)
+        for outcome in timed(outcomes, stats):
+            _write_outcome(outcome, out, dropped_out, reporter)
+    reporter.info(
+        f"dedup: {stats.records} records, {stats.kept} kept, {stats.duplicates} duplicates, "
+        f"{stats.no_text} without text, {stats.problems} unreadable, {stats.replayed} decided "
+        f"before, {stats.seconds:.2f}s"
+    )
+    raise typer.Exit(_exit_code(reporter, strict))
+
+
+def _write_outcome(
+    outcome: Outcome, out: JsonlWriter, dropped: JsonlWriter | None, reporter: Reporter
+) -> None:
+    if outcome.problem is not None:
+        reporter.problem(outcome.problem)
+        if dropped and not outcome.problem.ignored:
+            dropped.write(problem_row(outcome.problem))
+        return
+    assert outcome.record and outcome.doc and outcome.assignment
+    if outcome.error:
+        reporter.no_text(outcome.doc.source, outcome.error)
+    if outcome.assignment.kept:
+        out.write(filter_row(outcome.record, outcome.doc, outcome.assignment, outcome.fields))
+    elif dropped:
+        dropped.write(cluster_row(outcome.doc, outcome.assignment, outcome.error))
+
+
+index_app = typer.Typer(
+    help="Look after a persistent index: stats, expiry, compaction.", no_args_is_help=True
+)
+app.add_typer(index_app, name="index")
+IndexSpec = Annotated[str, typer.Argument(help="A SQLite index file or redis://... URL.")]
+
+
+@index_app.command("stats")
+def index_stats(spec: IndexSpec) -> None:
+    """Documents, decisions, size and parameters of an index, as one JSON line."""
+    with _open_index(spec, None) as store:
+        JsonlWriter(sys.stdout).write(store.stats())
+
+
+@index_app.command("expire")
+def index_expire(
+    spec: IndexSpec,
+    older_than: Annotated[
+        str, typer.Option(help="Forget decisions older than this: 30d, 12h, 90m, 45s, 2w.")
+    ],
+) -> None:
+    """Forget documents and decisions older than a window: old stories stop being copies."""
+    try:
+        age = parse_age(older_than)
+    except ValueError as err:
+        raise _usage_error(str(err)) from None
+    with _open_index(spec, None) as store:
+        removed = store.expire(time.time() - age)
+        JsonlWriter(sys.stdout).write({"index": spec, "expired": removed})
+
+
+@index_app.command("compact")
+def index_compact(spec: IndexSpec) -> None:
+    """Give the space of expired entries back to the file system."""
+    with _open_index(spec, None) as store:
+        JsonlWriter(sys.stdout).write(store.compact())
 
 
 def main() -> None:
