@@ -17,6 +17,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from dedup import api
+from dedup.check import Baseline, check_paths
 from dedup.clean import ChromeSettings
 from dedup.config import (
     SIMILARITY_MEASURES,
@@ -422,6 +423,78 @@ def index_compact(spec: IndexSpec) -> None:
     """Give the space of expired entries back to the file system."""
     with _open_index(spec, None) as store:
         JsonlWriter(sys.stdout).write(store.compact())
+
+
+@app.command()
+def check(
+    paths: Paths,
+    fix: Annotated[
+        bool, typer.Option(help="Remove duplicate documents and strip chrome, file by file.")
+    ] = False,
+    move_to: Annotated[
+        Path | None, typer.Option(help="With --fix: move duplicates under this folder instead.")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="JSON file of accepted duplicate groups; only new ones fail."),
+    ] = None,
+    write_baseline: Annotated[
+        bool, typer.Option(help="Accept every duplicate found now: write them to --baseline.")
+    ] = False,
+    workers: Workers = None,
+    threshold: Threshold = None,
+    config: Config = None,
+    chrome_pattern: ChromePatterns = None,
+    protect: Protect = None,
+    chrome: Chrome = None,
+    model: Model = None,
+    model_threshold: ModelThreshold = None,
+    repetition: Repetition = None,
+    quiet: Quiet = False,
+) -> None:
+    """Check a corpus for duplicates and chrome: exit 1 when found, 0 when clean (pre-commit)."""
+    params = _params(config, threshold=threshold)
+    settings = _settings(
+        config, chrome_pattern, protect, chrome, model, model_threshold, repetition
+    )
+    if write_baseline and (baseline is None or fix):
+        raise _usage_error("--write-baseline needs --baseline FILE, and does not go with --fix")
+    if move_to is not None and not fix:
+        raise _usage_error("--move-to goes with --fix")
+    try:
+        accepted = Baseline.load(baseline) if baseline and not write_baseline else Baseline()
+    except ConfigError as err:
+        raise _usage_error(str(err)) from None
+    reporter = Reporter(quiet=quiet)
+    report = check_paths(
+        paths, params, settings, accepted, fix_it=fix, move_to=move_to, workers=workers
+    )
+    result = report.first
+    for problem in result.problems:
+        reporter.problem(problem)
+    out = JsonlWriter(sys.stdout)
+    for finding in result.findings:
+        out.write(finding.as_dict())
+        if not finding.accepted:
+            reporter.info(f"dedup: {finding}")
+    for change in report.changes:
+        out.write(change.as_dict())
+    remaining = report.remaining
+    if write_baseline and baseline is not None:
+        accepted.save(baseline, result.clusters)
+        reporter.info(f"dedup: accepted {len(result.clusters)} duplicate groups in {baseline}")
+        remaining = [f for f in remaining if f.kind != "duplicate"]
+    if fix:
+        for finding in remaining:
+            reporter.info(f"dedup: still open after --fix: {finding}")
+    dups = sum(f.kind == "duplicate" for f in remaining)
+    reporter.info(
+        f"dedup check: {result.documents} documents; {len(report.changes)} files changed; "
+        f"open: {dups} duplicates, {len(remaining) - dups} with chrome"
+    )
+    if any(not p.ignored for p in result.problems):
+        raise typer.Exit(2)
+    raise typer.Exit(1 if remaining else 0)
 
 
 def main() -> None:
