@@ -360,8 +360,11 @@ def filter_(
         out = JsonlWriter(sys.stdout, flush_each=True)
         items = read_inputs(paths or ["-"])
         outcomes = api.filter_stream(items, store, params, settings, workers=workers, fast=fast)
-        for outcome in timed(outcomes, stats):
-            _write_outcome(outcome, out, dropped_out, reporter)
+        try:
+            for outcome in timed(outcomes, stats):
+                _write_outcome(outcome, out, dropped_out, reporter)
+        except IndexStoreError as err:
+            raise _usage_error(str(err)) from None
     reporter.info(
         f"dedup: {stats.records} records, {stats.kept} kept, {stats.duplicates} duplicates, "
         f"{stats.no_text} without text, {stats.problems} unreadable, {stats.replayed} decided "

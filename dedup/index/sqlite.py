@@ -109,6 +109,12 @@ class SqliteStore(IndexStore):
         self._db.execute("COMMIT")
 
     def decide(self, entry: Entry, judge: Judge, now: float | None = None) -> Decision:
+        try:
+            return self._decide(entry, judge, now)
+        except sqlite3.Error as err:
+            raise IndexStoreError(f"{self.where}: {err}") from None
+
+    def _decide(self, entry: Entry, judge: Judge, now: float | None) -> Decision:
         keys = band_keys(entry.signature, self.params)
         with self._write():
             row = self._db.execute(

@@ -119,6 +119,9 @@ def to_bytes(values: np.ndarray) -> bytes:
 
 
 def from_bytes(data: bytes) -> np.ndarray:
+    """The inverse of :func:`to_bytes`; anything else is a corrupt index entry."""
+    if not isinstance(data, bytes) or len(data) % _U32.itemsize:
+        raise IndexStoreError(f"corrupt index entry ({len(data)} bytes is no uint32 array)")
     return np.frombuffer(data, dtype=_U32).astype(np.uint32)
 
 
