@@ -138,13 +138,23 @@ def test_each_record_is_written_before_the_input_ends(workers: str):
     assert proc.returncode == 0
 
 
-def test_concurrent_filters_on_one_index_never_both_keep_a_story(tmp_path: Path):
-    """Two crawler workers get different copies (ids) of the same stories at the same time."""
-    index = str(tmp_path / "shared.sqlite")
-    stories = 30
-    a = [r.record for r in feed(stories, 0, seed=3, prefix="s")]
-    b = [dict(r, id="b-" + r["id"], text=r["text"] + "\n\nCopied.") for r in a]
+def concurrent_filters(index: str, stories: int, seed: int) -> tuple[int, int]:
+    """Two crawler workers get different copies (ids) of the same stories at the same time,
+    in opposite orders, so they race for the same stories; each story is kept exactly once.
+
+    Both are warmed up (started, index open, one record decided) before the race.
+    Returns how many stories each kept.
+    """
+    a = [r.record for r in feed(stories, 0, seed=seed, prefix="s")]
+    b = [dict(r, id="b-" + r["id"], text=r["text"] + "\n\nCopied.") for r in reversed(a)]
+    warm = [r.record for r in feed(2, 0, seed=seed + 100, prefix="warm")]
     procs = [_start_filter("--workers", "1", "--index", index) for _ in range(2)]
+    for proc, record in zip(procs, warm, strict=True):
+        assert proc.stdin is not None
+        proc.stdin.write(jsonl([record]))
+        proc.stdin.flush()
+    for proc in procs:
+        _read_line(proc)
     with ThreadPoolExecutor(2) as pool:
         futures = [
             pool.submit(p.communicate, jsonl(data), 300)
@@ -152,10 +162,17 @@ def test_concurrent_filters_on_one_index_never_both_keep_a_story(tmp_path: Path)
         ]
         outs = [f.result() for f in futures]
     assert all(p.returncode == 0 for p in procs), [o[1] for o in outs]
-    kept = [r["id"].removeprefix("b-") for out, _ in outs for r in rows(out)]
-    assert sorted(kept) == sorted(r["id"] for r in a)
+    kept = [[r["id"].removeprefix("b-") for r in rows(out)] for out, _ in outs]
+    assert sorted(kept[0] + kept[1]) == sorted(r["id"] for r in a)
+    return len(kept[0]), len(kept[1])
+
+
+def test_concurrent_filters_on_one_index_never_both_keep_a_story(tmp_path: Path):
+    index = str(tmp_path / "shared.sqlite")
+    split = concurrent_filters(index, 100, seed=3)
+    print("stories kept by each process:", split)
     with sqlite3.connect(index) as db:
-        assert db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 2 * stories
+        assert db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 2 * 100 + 2
 
 
 def test_sigkill_mid_stream_then_rerun_gives_the_clean_run_kept_set(tmp_path: Path):
