@@ -202,7 +202,7 @@ class Change:
     moved_to: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v not in (None, 0)}
+        return {"kind": "change", **{k: v for k, v in asdict(self).items() if v not in (None, 0)}}
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -491,6 +491,15 @@ def check(
         for finding in remaining:
             reporter.info(f"dedup: still open after --fix: {finding}")
     dups = sum(f.kind == "duplicate" for f in remaining)
+    summary = {
+        "kind": "summary",
+        "documents": result.documents,
+        "accepted": sum(f.accepted for f in result.findings),
+        "files_changed": len(report.changes),
+        "duplicates": dups,
+        "chrome": len(remaining) - dups,
+    }
+    out.write(summary)
     reporter.info(
         f"dedup check: {result.documents} documents; {len(report.changes)} files changed; "
         f"open: {dups} duplicates, {len(remaining) - dups} with chrome"

@@ -34,7 +34,9 @@ def write_corpus(root: Path) -> dict[str, str]:
 
 
 def findings(stdout: bytes) -> list[dict]:
-    return [json.loads(x) for x in stdout.decode().split("\n") if x and '"kind"' in x]
+    rows = [json.loads(x) for x in stdout.decode().split("\n") if x]
+    assert rows[-1]["kind"] == "summary"
+    return [r for r in rows if r["kind"] in ("duplicate", "chrome")]
 
 
 def check(root: Path, *args: str):
@@ -65,7 +67,7 @@ def test_fix_removes_duplicates_strips_chrome_and_then_check_is_clean(tmp_path: 
     }
     fixed = check(tmp_path, "--fix", "--move-to", "attic")
     assert fixed.returncode == 0, fixed.stderr.decode()
-    changes = [json.loads(x) for x in fixed.stdout.decode().split("\n") if '"action"' in x]
+    changes = [json.loads(x) for x in fixed.stdout.decode().split("\n") if '"change"' in x]
     assert {c["file"] for c in changes} == {"corpus/b.txt", "corpus/feed.jsonl", *dup_files}
     (moved,) = dup_files
     assert not (tmp_path / moved).exists() and (tmp_path / "attic" / moved).exists()
@@ -85,7 +87,10 @@ def test_baseline_accepts_known_duplicates_only(tmp_path: Path):
     wrote = check(tmp_path, "--baseline", "base.json", "--write-baseline")
     assert wrote.returncode == 0, wrote.stderr.decode()
     assert len(json.loads((tmp_path / "base.json").read_text())["accepted"]) == 2
-    assert check(tmp_path, "--baseline", "base.json").returncode == 0
+    accepted = check(tmp_path, "--baseline", "base.json")
+    assert accepted.returncode == 0
+    summary = json.loads(accepted.stdout.decode().split("\n")[-2])
+    assert (summary["accepted"], summary["duplicates"], summary["chrome"]) == (2, 0, 0)
     (tmp_path / "corpus" / "b-copy.txt").write_text(texts["doc-1-1"] + "\n")
     new = check(tmp_path, "--baseline", "base.json")
     assert new.returncode == 1
