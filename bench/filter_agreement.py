@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import argparse
 import random
-from pathlib import Path
 
-from bench.common import DEFAULT_DATA, require_data, table
-from bench.syndication import build_corpus
+from bench.common import require_data, table
+from bench.syndication import build_corpus, corpus_arguments
 from dedup.api import cluster
 from dedup.clean import ChromeSettings
 from dedup.config import Params
@@ -51,12 +50,7 @@ def _row(name: str, scores: PairScores) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--stories", type=int, default=60)
-    parser.add_argument("--copies", type=int, default=4)
-    parser.add_argument("--distinct", type=int, default=200)
-    parser.add_argument("--seed", type=int, default=0)
+    parser = corpus_arguments(argparse.ArgumentParser(description=__doc__.split("\n")[0]))
     parser.add_argument("--orders", type=int, default=3, help="shuffled orders besides input order")
     parser.add_argument("--workers", type=int, default=default_workers())
     args = parser.parse_args()
