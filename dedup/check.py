@@ -26,9 +26,12 @@ from typing import Any
 
 from dedup import api
 from dedup.clean import ChromeSettings
+from dedup.cluster.online import judge_for
 from dedup.config import ConfigError, Params
+from dedup.index.store import Entry, IndexStore, Judge
 from dedup.io import JsonlWriter
 from dedup.io.readers import file_kind, read_inputs
+from dedup.pipeline import DocSketcher
 from dedup.records import CleanDoc, Problem, Record
 
 BASELINE_VERSION = 1
@@ -107,9 +110,15 @@ def check(
     settings: ChromeSettings,
     baseline: Baseline,
     *,
+    index: IndexStore | None = None,
     workers: int | None = None,
 ) -> CheckResult:
-    """Cluster the whole corpus and list what is wrong with it, in input order."""
+    """Cluster the whole corpus and list what is wrong with it, in input order.
+
+    With an ``index`` (read, never written), a document the corpus keeps is
+    also a duplicate when it copies a document kept in the index under
+    another id: new files can be checked against a corpus indexed before.
+    """
     text_ids: set[str] = set()
 
     def note_text(stream: Iterable[Record | Problem]) -> Iterator[Record | Problem]:
@@ -119,26 +128,41 @@ def check(
             yield item
 
     result = api.cluster(note_text(items), params, settings, workers=workers)
+    sketch, judge = DocSketcher(params), judge_for(params)
     findings: list[Finding] = []
     members: dict[str, list[str]] = defaultdict(list)
+
+    def duplicate(doc: CleanDoc, dup_of: str, similarity: float | None) -> None:
+        members[dup_of].append(doc.id)
+        accepted = baseline.accepts(doc.id, dup_of)
+        findings.append(
+            Finding("duplicate", doc.id, doc.source, dup_of, similarity, accepted=accepted)
+        )
+
     for doc, assignment in zip(result.docs, result.assignments, strict=True):
-        if assignment.status == "duplicate":
-            assert assignment.dup_of is not None
-            members[assignment.dup_of].append(doc.id)
-            findings.append(
-                Finding(
-                    "duplicate",
-                    doc.id,
-                    doc.source,
-                    assignment.dup_of,
-                    assignment.similarity,
-                    accepted=baseline.accepts(doc.id, assignment.dup_of),
-                )
-            )
+        indexed = None
+        if assignment.status == "kept" and index is not None:
+            indexed = _indexed_copy(doc, index, sketch, judge)
+        if assignment.status == "duplicate" and assignment.dup_of is not None:
+            duplicate(doc, assignment.dup_of, assignment.similarity)
+        elif indexed is not None:
+            duplicate(doc, *indexed)
         elif doc.id in text_ids and doc.removed:
             findings.append(Finding("chrome", doc.id, doc.source, removed=_lines(doc)))
     clusters = [[rep, *dups] for rep, dups in members.items()]
     return CheckResult(findings, clusters, result.problems, len(result.docs))
+
+
+def _indexed_copy(
+    doc: CleanDoc, index: IndexStore, sketch: DocSketcher, judge: Judge
+) -> tuple[str, float] | None:
+    """The id and similarity of a document kept in ``index`` that ``doc`` copies."""
+    sketched = sketch(doc)
+    entry = Entry(doc.id, sketched.signature, sketched.shingles, sketched.words)
+    decision = index.lookup(entry, judge)
+    if decision.status != "duplicate" or decision.dup_of in (None, doc.id):
+        return None
+    return decision.dup_of, decision.similarity
 
 
 def _lines(doc: CleanDoc) -> list[str]:
@@ -165,6 +189,7 @@ def check_paths(
     *,
     fix_it: bool = False,
     move_to: Path | None = None,
+    index: IndexStore | None = None,
     workers: int | None = None,
 ) -> Report:
     """Check ``paths``; with ``fix_it``, fix and check again until clean (at most FIX_ROUNDS).
@@ -173,7 +198,7 @@ def check_paths(
     at, so one round may reveal a line the next removes; the hook should not
     fail again on the corpus it just fixed.
     """
-    first = check(read_inputs(paths), params, settings, baseline, workers=workers)
+    first = check(read_inputs(paths), params, settings, baseline, index=index, workers=workers)
     remaining = [f for f in first.findings if not f.accepted]
     changes: list[Change] = []
     for _ in range(FIX_ROUNDS if fix_it else 0):
@@ -181,7 +206,7 @@ def check_paths(
         changes.extend(done)
         if not done:
             break
-        again = check(read_inputs(paths), params, settings, baseline, workers=workers)
+        again = check(read_inputs(paths), params, settings, baseline, index=index, workers=workers)
         remaining = [f for f in again.findings if not f.accepted]
         if len(remaining) == len(unfixable):
             break

@@ -444,6 +444,13 @@ def check(
     write_baseline: Annotated[
         bool, typer.Option(help="Accept every duplicate found now: write them to --baseline.")
     ] = False,
+    index: Annotated[
+        str | None,
+        typer.Option(
+            help="Also report copies of documents kept in this index (SQLite or redis://), "
+            "e.g. one built by dedup filter over the committed corpus; read only."
+        ),
+    ] = None,
     workers: Workers = None,
     threshold: Threshold = None,
     config: Config = None,
@@ -469,9 +476,21 @@ def check(
     except ConfigError as err:
         raise _usage_error(str(err)) from None
     reporter = Reporter(quiet=quiet)
-    report = check_paths(
-        paths, params, settings, accepted, fix_it=fix, move_to=move_to, workers=workers
-    )
+    with ExitStack() as stack:
+        store = stack.enter_context(_open_index(index, params)) if index else None
+        try:
+            report = check_paths(
+                paths,
+                params,
+                settings,
+                accepted,
+                fix_it=fix,
+                move_to=move_to,
+                index=store,
+                workers=workers,
+            )
+        except IndexStoreError as err:
+            raise _usage_error(str(err)) from None
     result = report.first
     for problem in result.problems:
         reporter.problem(problem)

@@ -205,3 +205,22 @@ def test_the_real_pre_commit_runs_the_shipped_hook(tmp_path: Path):
     assert pre_commit("run", "--all-files").returncode == 0
     skipped = pre_commit("run", "--files", ".pre-commit-config.yaml")
     assert skipped.returncode == 0 and "Skipped" in skipped.stdout.decode()
+
+
+def test_index_catches_copies_of_documents_indexed_before(tmp_path: Path):
+    texts = write_corpus(tmp_path)
+    built = run_cli("filter", "corpus", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr.decode()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "again.txt").write_text(texts["doc-3-1"] + "\n")
+    (tmp_path / "new" / "fresh.txt").write_text(make_feed(1, 0, seed=77)[0].record["text"])
+    staged = run_cli("check", "new", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
+    assert staged.returncode == 1, staged.stderr.decode()
+    assert [(f["id"], f["dup_of"]) for f in findings(staged.stdout)] == [("new/again.txt", "f3")]
+    # The filter met a-copy.txt first (sorted order), so the index kept it and not a.txt.
+    own = run_cli("check", "corpus/a-copy.txt", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
+    assert own.returncode == 0, "a document is not a copy of itself in the index"
+    known = run_cli("check", "corpus/a.txt", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
+    assert [f["dup_of"] for f in findings(known.stdout)] == ["corpus/a-copy.txt"]
+    other = run_cli("check", "new", "--index", "idx.sqlite", "--shingle-size", "3", cwd=tmp_path)
+    assert other.returncode == 2

@@ -99,6 +99,36 @@ class RedisStore(IndexStore):
         except redis.RedisError as err:
             raise IndexStoreError(f"{self.where}: {err}") from None
 
+    def lookup(self, entry: Entry, judge: Judge) -> Decision:
+        try:
+            doc_key = self._key("doc", entry.id)
+            bands = self._band_keys(entry.signature)
+            return self._previous(self._r, entry.id, doc_key) or self._verdict(
+                self._r, entry, judge, bands
+            )
+        except redis.RedisError as err:
+            raise IndexStoreError(f"{self.where}: {err}") from None
+
+    @staticmethod
+    def _previous(conn: Any, doc_id: str, doc_key: str) -> Decision | None:
+        status, dup_of, similarity = conn.hmget(doc_key, "status", "dup_of", "similarity")
+        if status is None:
+            return None
+        return Decision(
+            doc_id,
+            status.decode(),
+            dup_of.decode() if dup_of else None,
+            float(similarity),
+            replayed=True,
+        )
+
+    def _verdict(self, conn: Any, entry: Entry, judge: Judge, bands: list[str]) -> Decision:
+        ids = sorted(m.decode() for m in conn.sunion(bands))
+        match = judge(entry.shingles, self._candidates(ids))
+        if match is None:
+            return Decision(entry.id, "kept", None, 1.0)
+        return Decision(entry.id, "duplicate", match[0], match[1])
+
     def _attempt(
         self,
         pipe: Any,
@@ -109,21 +139,14 @@ class RedisStore(IndexStore):
         now: float | None,
     ) -> Decision:
         pipe.watch(doc_key, *bands)
-        status, dup_of, similarity = pipe.hmget(doc_key, "status", "dup_of", "similarity")
-        if status is not None:
+        previous = self._previous(pipe, entry.id, doc_key)
+        if previous is not None:
             pipe.reset()
-            return Decision(
-                entry.id,
-                status.decode(),
-                dup_of.decode() if dup_of else None,
-                float(similarity),
-                replayed=True,
-            )
-        ids = sorted(m.decode() for m in pipe.sunion(bands))
-        match = judge(entry.shingles, self._candidates(ids))
+            return previous
+        decision = self._verdict(pipe, entry, judge, bands)
         added = time.time() if now is None else now
         pipe.multi()
-        if match is None:
+        if decision.status == "kept":
             fields = {
                 "status": "kept",
                 "similarity": 1.0,
@@ -138,17 +161,15 @@ class RedisStore(IndexStore):
         else:
             fields = {
                 "status": "duplicate",
-                "dup_of": match[0],
-                "similarity": match[1],
+                "dup_of": decision.dup_of,
+                "similarity": decision.similarity,
                 "added": added,
             }
         pipe.hset(doc_key, mapping=fields)
         pipe.zadd(self._key("added"), {entry.id: added})
-        pipe.hincrby(self._key("counts"), str(fields["status"]), 1)
+        pipe.hincrby(self._key("counts"), decision.status, 1)
         pipe.execute()
-        if match is None:
-            return Decision(entry.id, "kept", None, 1.0)
-        return Decision(entry.id, "duplicate", match[0], match[1])
+        return decision
 
     def _candidates(self, ids: list[str]) -> list[Candidate]:
         """Shingles of the candidate documents; one read outside the transaction.

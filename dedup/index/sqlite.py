@@ -114,29 +114,46 @@ class SqliteStore(IndexStore):
         except sqlite3.Error as err:
             raise IndexStoreError(f"{self.where}: {err}") from None
 
-    def _decide(self, entry: Entry, judge: Judge, now: float | None) -> Decision:
+    def lookup(self, entry: Entry, judge: Judge) -> Decision:
+        try:
+            return self._previous(entry.id) or self._verdict(entry, judge)[0]
+        except sqlite3.Error as err:
+            raise IndexStoreError(f"{self.where}: {err}") from None
+
+    def _previous(self, doc_id: str) -> Decision | None:
+        row = self._db.execute(
+            "SELECT status, dup_of, similarity FROM docs WHERE id = ?", (doc_id,)
+        ).fetchone()
+        return None if row is None else Decision(doc_id, row[0], row[1], row[2], replayed=True)
+
+    def _verdict(self, entry: Entry, judge: Judge) -> tuple[Decision, list[int]]:
+        """What the index says of a new entry (not stored), and the entry's band keys."""
         keys = band_keys(entry.signature, self.params)
+        marks = ",".join("?" * len(keys))
+        found = self._db.execute(
+            f"SELECT id, shingles FROM docs WHERE seq IN "
+            f"(SELECT seq FROM bands WHERE key IN ({marks}))",
+            keys,
+        ).fetchall()
+        match = judge(entry.shingles, [Candidate(i, from_bytes(s)) for i, s in found])
+        if match is None:
+            return Decision(entry.id, "kept", None, 1.0), keys
+        return Decision(entry.id, "duplicate", match[0], match[1]), keys
+
+    def _decide(self, entry: Entry, judge: Judge, now: float | None) -> Decision:
         with self._write():
-            row = self._db.execute(
-                "SELECT status, dup_of, similarity FROM docs WHERE id = ?", (entry.id,)
-            ).fetchone()
-            if row is not None:
-                return Decision(entry.id, row[0], row[1], row[2], replayed=True)
-            marks = ",".join("?" * len(keys))
-            found = self._db.execute(
-                f"SELECT id, shingles FROM docs WHERE seq IN "
-                f"(SELECT seq FROM bands WHERE key IN ({marks}))",
-                keys,
-            ).fetchall()
-            match = judge(entry.shingles, [Candidate(i, from_bytes(s)) for i, s in found])
+            previous = self._previous(entry.id)
+            if previous is not None:
+                return previous
+            decision, keys = self._verdict(entry, judge)
             added = time.time() if now is None else now
-            if match is not None:
+            if decision.status == "duplicate":
                 self._db.execute(
                     "INSERT INTO docs (id, status, dup_of, similarity, added) "
                     "VALUES (?, 'duplicate', ?, ?, ?)",
-                    (entry.id, match[0], match[1], added),
+                    (entry.id, decision.dup_of, decision.similarity, added),
                 )
-                return Decision(entry.id, "duplicate", match[0], match[1])
+                return decision
             cursor = self._db.execute(
                 "INSERT INTO docs (id, status, similarity, added, words, url, title, published,"
                 " signature, shingles) VALUES (?, 'kept', 1.0, ?, ?, ?, ?, ?, ?, ?)",
@@ -155,7 +172,7 @@ class SqliteStore(IndexStore):
             self._db.executemany(
                 "INSERT OR IGNORE INTO bands (key, seq) VALUES (?, ?)", [(k, seq) for k in keys]
             )
-        return Decision(entry.id, "kept", None, 1.0)
+        return decision
 
     def stats(self) -> dict[str, Any]:
         counts = dict(self._db.execute("SELECT status, COUNT(*) FROM docs GROUP BY status"))

@@ -171,6 +171,10 @@ class IndexStore(ABC):
         """Admit ``entry`` unless ``judge`` finds a kept copy among its candidates; atomic."""
 
     @abstractmethod
+    def lookup(self, entry: Entry, judge: Judge) -> Decision:
+        """What ``decide`` would say, without storing anything (``kept``: no copy indexed)."""
+
+    @abstractmethod
     def stats(self) -> dict[str, Any]:
         """Documents, decisions, size and parameters, for ``dedup index stats``."""
 
