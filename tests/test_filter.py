@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -175,19 +176,47 @@ def test_concurrent_filters_on_one_index_never_both_keep_a_story(tmp_path: Path)
         assert db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 2 * 100 + 2
 
 
-def test_sigkill_mid_stream_then_rerun_gives_the_clean_run_kept_set(tmp_path: Path):
+def _descendants(pid: int) -> set[int]:
+    """Every live process below ``pid`` (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pids: set[int]) -> set[int]:
+    return {p for p in pids if Path(f"/proc/{p}").exists()}
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_sigkill_mid_stream_then_rerun_gives_the_clean_run_kept_set(tmp_path: Path, workers: str):
     data = [r.record for r in feed(12, 2, seed=5)]
     clean, _ = run_filter(jsonl(data), "--index", str(tmp_path / "clean.sqlite"))
     index = str(tmp_path / "crashed.sqlite")
-    proc = _start_filter("--workers", "1", "--index", index)
+    proc = _start_filter("--workers", workers, "--index", index)
     assert proc.stdin is not None
     half = len(data) // 2
     proc.stdin.write(jsonl(data[:half]))
     proc.stdin.flush()
     _read_line(proc)
+    helpers = _descendants(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
+    for _ in range(100):
+        if not _alive(helpers):
+            break
+        time.sleep(0.1)
+    assert not _alive(helpers), "worker processes outlived the killed filter"
     with sqlite3.connect(index) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert 0 < db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] <= half
