@@ -10,7 +10,8 @@ median run. The baseline, measured in the same run, is the same stream
 against a fresh in-memory index of the same parameters, so the ratios show
 what a persistent 100k-document index costs. Usage:
 
-    python -m bench.filter_throughput [--size 100000 --records 1000 --runs 3] [--no-redis]
+    python -m bench.filter_throughput [--size 100000 --records 1000 --runs 3]
+                                      [--stores sqlite,redis]
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000, help="documents in each index")
     parser.add_argument("--records", type=int, default=1000, help="records streamed per run")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--no-redis", action="store_true")
+    parser.add_argument("--stores", default="sqlite,redis", help="comma-separated: sqlite, redis")
     args = parser.parse_args()
     params = Params()
     index_params = IndexParams.from_params(params)
@@ -144,21 +145,22 @@ def main() -> None:
         base = median_runs(baseline, args, stories, 0)
         rows.append(["in-memory, empty (baseline)", "-", "-", base])
         path = Path(tmp) / "bench.sqlite"
-        with open_index(str(path), index_params) as store:
-            seconds, kept = fill(store, stories, params)
-            store.compact()
-            size = path.stat().st_size
-            result = median_runs(store, args, stories, 100)
-        rows.append(
-            [
-                f"sqlite, {kept} docs",
-                f"{args.size / seconds:.0f}",
-                f"{size / 2**20 * 100_000 / kept:.0f}",
-                result,
-            ]
-        )
+        if "sqlite" in args.stores:
+            with open_index(str(path), index_params) as store:
+                seconds, kept = fill(store, stories, params)
+                store.compact()
+                size = path.stat().st_size
+                result = median_runs(store, args, stories, 100)
+            rows.append(
+                [
+                    f"sqlite, {kept} docs",
+                    f"{args.size / seconds:.0f}",
+                    f"{size / 2**20 * 100_000 / kept:.0f}",
+                    result,
+                ]
+            )
         with redis_server() as url:
-            if url and not args.no_redis:
+            if url and "redis" in args.stores:
                 before = _used_memory(url)
                 with open_index(url, index_params) as store:
                     seconds, kept = fill(store, stories, params)

@@ -11,10 +11,13 @@ one of those band keys, so a concurrent admission aborts the transaction and
 the decision is retried against the new state.
 
 Layout under a prefix (``?prefix=NAME`` in the URL, default ``dedup``):
-``P:params`` (JSON), ``P:doc:ID`` (a hash: status, dup_of, similarity, added,
-metadata, signature and shingle hashes as little-endian uint32 bytes),
-``P:band:KEY`` (set of ids), ``P:added`` (sorted set id -> decision time) and
-``P:counts`` (hash of kept/duplicate counts).
+``P:params`` (JSON); ``P:doc:ID``, every decision (a hash: status, dup_of,
+similarity, added, and ``seq`` for a kept document); ``P:kept:SEQ``, a kept
+document (id, words, metadata, signature and shingle hashes as little-endian
+uint32 bytes); ``P:band:KEY``, the seqs of kept documents in that band bucket
+(integers, so Redis stores each set compactly as an intset); ``P:seq``, the
+counter; ``P:added``, a sorted set id -> decision time; ``P:counts``, a hash of
+kept/duplicate counts.
 """
 
 from __future__ import annotations
@@ -123,8 +126,8 @@ class RedisStore(IndexStore):
         )
 
     def _verdict(self, conn: Any, entry: Entry, judge: Judge, bands: list[str]) -> Decision:
-        ids = sorted(m.decode() for m in conn.sunion(bands))
-        match = judge(entry.shingles, self._candidates(ids))
+        seqs = sorted(int(m) for m in conn.sunion(bands))
+        match = judge(entry.shingles, self._candidates(seqs))
         if match is None:
             return Decision(entry.id, "kept", None, 1.0)
         return Decision(entry.id, "duplicate", match[0], match[1])
@@ -145,46 +148,48 @@ class RedisStore(IndexStore):
             return previous
         decision = self._verdict(pipe, entry, judge, bands)
         added = time.time() if now is None else now
-        pipe.multi()
+        fields: dict[str, Any] = {"status": decision.status, "added": added}
+        fields["similarity"] = decision.similarity
         if decision.status == "kept":
-            fields = {
-                "status": "kept",
-                "similarity": 1.0,
-                "added": added,
-                "words": entry.words,
-                "signature": to_bytes(entry.signature),
-                "shingles": to_bytes(entry.shingles),
-                **{k: v for k in ("url", "title", "published") if (v := getattr(entry, k))},
-            }
+            # Taken outside the transaction: a number lost to a retry is only a gap.
+            seq = int(self._r.incr(self._key("seq")))
+            fields["seq"] = seq
+            pipe.multi()
+            pipe.hset(self._key("kept", str(seq)), mapping=self._kept_fields(entry))
             for band in bands:
-                pipe.sadd(band, entry.id)
+                pipe.sadd(band, seq)
         else:
-            fields = {
-                "status": "duplicate",
-                "dup_of": decision.dup_of,
-                "similarity": decision.similarity,
-                "added": added,
-            }
+            fields["dup_of"] = decision.dup_of
+            pipe.multi()
         pipe.hset(doc_key, mapping=fields)
         pipe.zadd(self._key("added"), {entry.id: added})
         pipe.hincrby(self._key("counts"), decision.status, 1)
         pipe.execute()
         return decision
 
-    def _candidates(self, ids: list[str]) -> list[Candidate]:
-        """Shingles of the candidate documents; one read outside the transaction.
+    @staticmethod
+    def _kept_fields(entry: Entry) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "id": entry.id,
+            "words": entry.words,
+            "signature": to_bytes(entry.signature),
+            "shingles": to_bytes(entry.shingles),
+        }
+        fields.update({k: v for k in ("url", "title", "published") if (v := getattr(entry, k))})
+        return fields
+
+    def _candidates(self, seqs: list[int]) -> list[Candidate]:
+        """Ids and shingles of the candidate documents; one read outside the transaction.
 
         A kept document's fields never change, so reading them unwatched is
         safe; one expired meanwhile is simply no candidate.
         """
-        if not ids:
+        if not seqs:
             return []
         reader = self._r.pipeline(transaction=False)
-        for i in ids:
-            reader.hget(self._key("doc", i), "shingles")
-        return [
-            Candidate(i, from_bytes(s)) for i, s in zip(ids, reader.execute(), strict=True) if s
-        ]
+        for seq in seqs:
+            reader.hmget(self._key("kept", str(seq)), "id", "shingles")
+        return [Candidate(i.decode(), from_bytes(s)) for i, s in reader.execute() if i and s]
 
     def stats(self) -> dict[str, Any]:
         counts = {k.decode(): int(v) for k, v in self._r.hgetall(self._key("counts")).items()}
@@ -210,12 +215,19 @@ class RedisStore(IndexStore):
             docs = [self._key("doc", i.decode()) for i in ids]
             reader = self._r.pipeline(transaction=False)
             for key in docs:
-                reader.hmget(key, "status", "signature")
+                reader.hmget(key, "status", "seq")
+            decided = reader.execute()
+            for _, seq in decided:
+                reader.hget(self._key("kept", (seq or b"0").decode()), "signature")
+            signatures = reader.execute()
             writer = self._r.pipeline(transaction=True)
-            for i, key, (status, signature) in zip(ids, docs, reader.execute(), strict=True):
-                if signature:
+            for i, key, (status, seq), signature in zip(
+                ids, docs, decided, signatures, strict=True
+            ):
+                if seq and signature:
                     for band in self._band_keys(from_bytes(signature)):
-                        writer.srem(band, i)
+                        writer.srem(band, seq)
+                    writer.delete(self._key("kept", seq.decode()))
                 if status:
                     writer.hincrby(self._key("counts"), status.decode(), -1)
                 writer.delete(key)
