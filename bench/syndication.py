@@ -59,13 +59,18 @@ def score(docs: list[CleanDoc], labels: dict[str, str], params: Params) -> tuple
     return pair_scores(predicted, labels), time.perf_counter() - started
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def corpus_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The corpus options of :func:`build_corpus`, shared with other benchmarks."""
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--stories", type=int, default=60)
     parser.add_argument("--copies", type=int, default=4)
     parser.add_argument("--distinct", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
+    return parser
+
+
+def main() -> None:
+    parser = corpus_arguments(argparse.ArgumentParser(description=__doc__.split("\n")[0]))
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument(
         "--grid", action="store_true", help="sweep measures, shingle sizes, thresholds"

@@ -17,8 +17,11 @@ from dedup.config import Params
 from dedup.parallel import default_workers
 from dedup.pipeline import clean_all, only_records, prepare_all
 from dedup.records import Assignment, CleanDoc, Problem, Record
+from dedup.stream import filter_stream
 
 ProblemHandler = Callable[[Problem], None]
+# The streaming filter against a persistent index (dedup.stream, dedup.index.store).
+__all__ = ["ClusterResult", "Stats", "clean", "cluster", "filter_stream"]
 
 
 @dataclass

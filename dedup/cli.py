@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any, TextIO
@@ -16,6 +17,7 @@ from typing import Annotated, Any, TextIO
 import typer
 
 from dedup import api
+from dedup.check import Baseline, check_paths
 from dedup.clean import ChromeSettings
 from dedup.config import (
     SIMILARITY_MEASURES,
@@ -24,9 +26,12 @@ from dedup.config import (
     load_chrome_settings,
     load_params,
 )
+from dedup.index.opener import open_index
+from dedup.index.store import IndexParams, IndexStore, IndexStoreError, parse_age
 from dedup.io import JsonlWriter, read_inputs
-from dedup.output import clean_row, cluster_row, kept_row, problem_row
+from dedup.output import clean_row, cluster_row, filter_row, kept_row, problem_row
 from dedup.report import Reporter
+from dedup.stream import FilterStats, Outcome, timed
 
 app = typer.Typer(
     add_completion=False,
@@ -268,6 +273,259 @@ def cluster(
                 report_out.write(problem_row(problem))
     reporter.summary(result.stats)
     raise typer.Exit(_exit_code(reporter, strict))
+
+
+# --- dedup filter / dedup index / dedup check: the persistent index (issue 5) ---
+
+IndexOption = Annotated[
+    str | None,
+    typer.Option(
+        "--index",
+        help="Index of documents seen before: a SQLite file (created if missing) or "
+        "redis://HOST:PORT/DB[?prefix=NAME] [default: in memory, this run only].",
+    ),
+]
+Threshold = Annotated[
+    float | None, typer.Option(help="Similarity needed to be a copy [default: 0.7].")
+]
+Similarity = Annotated[
+    str | None,
+    typer.Option(help=f"Measure: {' or '.join(SIMILARITY_MEASURES)} [default: containment]."),
+]
+ShingleSize = Annotated[int | None, typer.Option(help="Words per shingle [default: 5].")]
+NumPerm = Annotated[int | None, typer.Option(help="MinHash permutations [default: 128].")]
+LshThreshold = Annotated[
+    float | None, typer.Option(help="LSH candidate threshold, below --threshold [default: 0.4].")
+]
+MinWords = Annotated[
+    int | None, typer.Option(help="Shorter texts are kept, never indexed [default: 20].")
+]
+
+
+def _open_index(spec: str | None, params: Params | None) -> IndexStore:
+    try:
+        return open_index(spec, None if params is None else IndexParams.from_params(params))
+    except IndexStoreError as err:
+        raise _usage_error(str(err)) from None
+
+
+@app.command("filter")
+def filter_(
+    paths: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="JSONL files (or any input dedup reads); - or none: stdin.", show_default=False
+        ),
+    ] = None,
+    index: IndexOption = None,
+    dropped: Annotated[
+        Path | None,
+        typer.Option(help="Write dropped records (reason, dup_of) and unreadable lines here."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", min=1, help="Worker processes for cleaning.")
+    ] = 1,
+    threshold: Threshold = None,
+    similarity: Similarity = None,
+    shingle_size: ShingleSize = None,
+    num_perm: NumPerm = None,
+    lsh_threshold: LshThreshold = None,
+    min_words: MinWords = None,
+    config: Config = None,
+    chrome_pattern: ChromePatterns = None,
+    protect: Protect = None,
+    chrome: Chrome = None,
+    model: Model = None,
+    model_threshold: ModelThreshold = None,
+    strict: Strict = False,
+    fast: Fast = False,
+    quiet: Quiet = False,
+) -> None:
+    """Stream filter: write the records not seen before (cleaned) to stdout, in input order."""
+    params = _params(
+        config,
+        threshold=threshold,
+        similarity=similarity,
+        shingle_size=shingle_size,
+        num_perm=num_perm,
+        lsh_threshold=lsh_threshold,
+        min_words=min_words,
+    )
+    settings = _settings(config, chrome_pattern, protect, chrome, model, model_threshold, False)
+    reporter = Reporter(quiet=quiet)
+    stats = FilterStats()
+    with ExitStack() as stack:
+        store = stack.enter_context(_open_index(index, params))
+        dropped_out = _open_output(stack, dropped)
+        out = JsonlWriter(sys.stdout, flush_each=True)
+        items = read_inputs(paths or ["-"])
+        outcomes = api.filter_stream(items, store, params, settings, workers=workers, fast=fast)
+        try:
+            for outcome in timed(outcomes, stats):
+                _write_outcome(outcome, out, dropped_out, reporter)
+        except IndexStoreError as err:
+            raise _usage_error(str(err)) from None
+    reporter.info(
+        f"dedup: {stats.records} records, {stats.kept} kept, {stats.duplicates} duplicates, "
+        f"{stats.no_text} without text, {stats.problems} unreadable, {stats.replayed} decided "
+        f"before, {stats.seconds:.2f}s"
+    )
+    raise typer.Exit(_exit_code(reporter, strict))
+
+
+def _write_outcome(
+    outcome: Outcome, out: JsonlWriter, dropped: JsonlWriter | None, reporter: Reporter
+) -> None:
+    if outcome.problem is not None:
+        reporter.problem(outcome.problem)
+        if dropped and not outcome.problem.ignored:
+            dropped.write(problem_row(outcome.problem))
+        return
+    assert outcome.record and outcome.doc and outcome.assignment
+    if outcome.error:
+        reporter.no_text(outcome.doc.source, outcome.error)
+    if outcome.assignment.kept:
+        out.write(filter_row(outcome.record, outcome.doc, outcome.assignment, outcome.fields))
+    elif dropped:
+        dropped.write(cluster_row(outcome.doc, outcome.assignment, outcome.error))
+
+
+index_app = typer.Typer(
+    help="Look after a persistent index: stats, expiry, compaction.", no_args_is_help=True
+)
+app.add_typer(index_app, name="index")
+IndexSpec = Annotated[str, typer.Argument(help="A SQLite index file or redis://... URL.")]
+
+
+@index_app.command("stats")
+def index_stats(spec: IndexSpec) -> None:
+    """Documents, decisions, size and parameters of an index, as one JSON line."""
+    with _open_index(spec, None) as store:
+        JsonlWriter(sys.stdout).write(store.stats())
+
+
+@index_app.command("expire")
+def index_expire(
+    spec: IndexSpec,
+    older_than: Annotated[
+        str, typer.Option(help="Forget decisions older than this: 30d, 12h, 90m, 45s, 2w.")
+    ],
+) -> None:
+    """Forget documents and decisions older than a window: old stories stop being copies."""
+    try:
+        age = parse_age(older_than)
+    except ValueError as err:
+        raise _usage_error(str(err)) from None
+    with _open_index(spec, None) as store:
+        removed = store.expire(time.time() - age)
+        JsonlWriter(sys.stdout).write({"index": spec, "expired": removed})
+
+
+@index_app.command("compact")
+def index_compact(spec: IndexSpec) -> None:
+    """Give the space of expired entries back to the file system."""
+    with _open_index(spec, None) as store:
+        JsonlWriter(sys.stdout).write(store.compact())
+
+
+@app.command()
+def check(
+    paths: Paths,
+    fix: Annotated[
+        bool, typer.Option(help="Remove duplicate documents and strip chrome, file by file.")
+    ] = False,
+    move_to: Annotated[
+        Path | None, typer.Option(help="With --fix: move duplicates under this folder instead.")
+    ] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(help="JSON file of accepted duplicate groups; only new ones fail."),
+    ] = None,
+    write_baseline: Annotated[
+        bool, typer.Option(help="Accept every duplicate found now: write them to --baseline.")
+    ] = False,
+    index: Annotated[
+        str | None,
+        typer.Option(
+            help="Also report copies of documents kept in this index (SQLite or redis://), "
+            "e.g. one built by dedup filter over the committed corpus; read only."
+        ),
+    ] = None,
+    workers: Workers = None,
+    threshold: Threshold = None,
+    config: Config = None,
+    chrome_pattern: ChromePatterns = None,
+    protect: Protect = None,
+    chrome: Chrome = None,
+    model: Model = None,
+    model_threshold: ModelThreshold = None,
+    repetition: Repetition = None,
+    quiet: Quiet = False,
+) -> None:
+    """Check a corpus for duplicates and chrome: exit 1 when found, 0 when clean (pre-commit)."""
+    params = _params(config, threshold=threshold)
+    settings = _settings(
+        config, chrome_pattern, protect, chrome, model, model_threshold, repetition
+    )
+    if write_baseline and (baseline is None or fix):
+        raise _usage_error("--write-baseline needs --baseline FILE, and does not go with --fix")
+    if move_to is not None and not fix:
+        raise _usage_error("--move-to goes with --fix")
+    try:
+        accepted = Baseline.load(baseline) if baseline and not write_baseline else Baseline()
+    except ConfigError as err:
+        raise _usage_error(str(err)) from None
+    reporter = Reporter(quiet=quiet)
+    with ExitStack() as stack:
+        store = stack.enter_context(_open_index(index, params)) if index else None
+        try:
+            report = check_paths(
+                paths,
+                params,
+                settings,
+                accepted,
+                fix_it=fix,
+                move_to=move_to,
+                index=store,
+                workers=workers,
+            )
+        except IndexStoreError as err:
+            raise _usage_error(str(err)) from None
+    result = report.first
+    for problem in result.problems:
+        reporter.problem(problem)
+    out = JsonlWriter(sys.stdout)
+    for finding in result.findings:
+        out.write(finding.as_dict())
+        if not finding.accepted:
+            reporter.info(f"dedup: {finding}")
+    for change in report.changes:
+        out.write(change.as_dict())
+    remaining = report.remaining
+    if write_baseline and baseline is not None:
+        accepted.save(baseline, result.clusters)
+        reporter.info(f"dedup: accepted {len(result.clusters)} duplicate groups in {baseline}")
+        remaining = [f for f in remaining if f.kind != "duplicate"]
+    if fix:
+        for finding in remaining:
+            reporter.info(f"dedup: still open after --fix: {finding}")
+    dups = sum(f.kind == "duplicate" for f in remaining)
+    summary = {
+        "kind": "summary",
+        "documents": result.documents,
+        "accepted": sum(f.accepted for f in result.findings),
+        "files_changed": len(report.changes),
+        "duplicates": dups,
+        "chrome": len(remaining) - dups,
+    }
+    out.write(summary)
+    reporter.info(
+        f"dedup check: {result.documents} documents; {len(report.changes)} files changed; "
+        f"open: {dups} duplicates, {len(remaining) - dups} with chrome"
+    )
+    if any(not p.ignored for p in result.problems):
+        raise typer.Exit(2)
+    raise typer.Exit(1 if remaining else 0)
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dedup.records import Assignment, CleanDoc, Problem
+from dedup.records import Assignment, CleanDoc, Problem, Record
 
 
 def clean_row(doc: CleanDoc, error: str | None, *, explain: bool = False) -> dict[str, Any]:
@@ -64,3 +64,22 @@ def problem_row(problem: Problem) -> dict[str, Any]:
     """A report row for an input that never became a document."""
     status = "ignored" if problem.ignored else "unreadable"
     return {"id": None, "source": problem.source, "status": status, "reason": problem.reason}
+
+
+def filter_row(
+    record: Record, doc: CleanDoc, assignment: Assignment, fields: dict[str, Any]
+) -> dict[str, Any]:
+    """``dedup filter`` stdout: the record as read, plus cleaned ``text``, ``cluster`` and any
+    annotator ``fields``; url, title and published found in the page are added when missing."""
+    row: dict[str, Any] = {"id": record.id}
+    if record.html is not None:
+        row["html"] = record.html
+    for name in ("url", "title", "published"):
+        value = getattr(record, name) or getattr(doc, name)
+        if value:
+            row[name] = value
+    row.update(record.extra)
+    row["text"] = doc.text
+    row["cluster"] = assignment.cluster
+    row.update(fields)
+    return row

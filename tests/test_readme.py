@@ -32,15 +32,21 @@ def test_quick_start_main_job_runs_on_samples():
     assert b'"kept":false' in result.stdout and b"duplicates" in result.stderr
 
 
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for all README commands, run in README order: later ones use earlier files."""
+    return tmp_path_factory.mktemp("readme")
+
+
 @pytest.mark.parametrize("command", [c for c in COMMANDS[2:]])
-def test_every_dedup_command_in_readme_runs(command, tmp_path: Path):
+def test_every_dedup_command_in_readme_runs(command, workdir: Path):
     args = shlex.split(command)
     assert args[0] == "dedup", f"README command not covered by a test: {command}"
     redirect = args.index(">") if ">" in args else None
     if redirect is not None:
         args = args[:redirect]
     args = [str(ROOT / a) if a.startswith("samples") else a for a in args[1:]]
-    result = run_cli(*args, cwd=tmp_path)
+    result = run_cli(*args, cwd=workdir)
     assert result.returncode == 0, result.stderr.decode()
     assert result.stdout.count(b"\n") > 0
 

@@ -1,0 +1,94 @@
+"""The index stores as a library: atomic decisions, replay, expiry by time, parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedup.cluster.online import judge_for
+from dedup.config import Params
+from dedup.index.opener import open_index
+from dedup.index.store import (
+    Entry,
+    IndexMismatch,
+    IndexParams,
+    IndexStoreError,
+    band_keys,
+    from_bytes,
+    parse_age,
+    to_bytes,
+)
+from dedup.sketch import Sketcher
+from dedup.synth.newsfeed import make_feed
+
+PARAMS = Params()
+INDEX_PARAMS = IndexParams.from_params(PARAMS)
+SKETCHER = Sketcher(PARAMS.shingle_size, PARAMS.num_perm, PARAMS.seed)
+
+
+def entry(doc_id: str, text: str) -> Entry:
+    shingles, words = SKETCHER.shingles(text)
+    return Entry(doc_id, SKETCHER.signature(shingles), shingles, words)
+
+
+def test_decide_keeps_first_copy_replays_ids_and_expires_by_time(tmp_path: Path):
+    original, copy = (r.record["text"] for r in make_feed(1, 1))
+    judge = judge_for(PARAMS)
+    with open_index(str(tmp_path / "i.sqlite"), INDEX_PARAMS) as store:
+        assert store.decide(entry("a", original), judge, now=100.0).status == "kept"
+        dup = store.decide(entry("b", copy), judge, now=200.0)
+        assert (dup.status, dup.dup_of, dup.replayed) == ("duplicate", "a", False)
+        assert 0.7 <= dup.similarity < 1.0
+        again = store.decide(entry("b", "entirely different words now"), judge)
+        assert (again.status, again.dup_of, again.replayed) == ("duplicate", "a", True)
+        assert store.expire(150.0) == 1
+        stats = store.stats()
+        assert (stats["kept"], stats["duplicates"]) == (0, 1)
+        assert store.decide(entry("c", copy), judge).status == "kept"
+
+
+def test_reopening_checks_parameters(tmp_path: Path):
+    path = str(tmp_path / "i.sqlite")
+    open_index(path, INDEX_PARAMS).close()
+    other = IndexParams.from_params(PARAMS.updated(num_perm=256))
+    with pytest.raises(IndexMismatch, match="num_perm=128 \\(this run: 256\\)"):
+        open_index(path, other)
+    with open_index(path, None) as store:
+        assert store.params == INDEX_PARAMS
+    with pytest.raises(IndexStoreError, match="no such index"):
+        open_index(str(tmp_path / "missing.sqlite"), None)
+
+
+def test_corrupt_bytes_are_refused_not_reinterpreted():
+    with pytest.raises(IndexStoreError, match="corrupt"):
+        from_bytes(b"\x80\x04\x95")
+
+
+@given(st.lists(st.integers(0, 2**32 - 1), min_size=128, max_size=128))
+def test_band_keys_depend_on_band_rows_only(values: list[int]):
+    signature = np.array(values, dtype=np.uint32)
+    assert np.array_equal(from_bytes(to_bytes(signature)), signature)
+    keys = band_keys(signature, INDEX_PARAMS)
+    assert len(keys) == INDEX_PARAMS.bands
+    changed = signature.copy()
+    changed[0] ^= 1
+    other = band_keys(changed, INDEX_PARAMS)
+    assert other[0] != keys[0] and other[1:] == keys[1:]
+
+
+@given(st.integers(0, 10**6), st.sampled_from("smhdw"))
+def test_parse_age(value: int, unit: str):
+    assert (
+        parse_age(f"{value}{unit}")
+        == value * {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}[unit]
+    )
+
+
+@pytest.mark.parametrize("text", ["", "30", "d", "-1d", "1y", "1.5.5h"])
+def test_parse_age_rejects(text: str):
+    with pytest.raises(ValueError, match="not an age"):
+        parse_age(text)
