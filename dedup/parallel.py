@@ -8,8 +8,10 @@ With one worker everything runs in this process (no pickling, no start-up).
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
 import os
 import sys
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -44,8 +46,21 @@ def start_method() -> str:
 
 
 def _init_worker(factory: Callable[[], Callable[[Any], Any]]) -> None:
+    """Build the worker's function, and exit when the parent process dies.
+
+    A parent killed with SIGKILL cannot shut its pool down; without the
+    watcher thread its workers would wait for work forever.
+    """
     global _worker_fn
     _worker_fn = factory()
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def _run_chunk(chunk: list[Any]) -> list[Any]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
-import os
 import queue
 import threading
 import time
@@ -96,7 +95,7 @@ def _ordered(
     inflight: queue.Queue[Any] = queue.Queue(maxsize=workers * 4)
     done = object()
     with ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=_init_filter_worker, initargs=(fn_factory,)
+        workers, mp_context=ctx, initializer=_init_worker, initargs=(fn_factory,)
     ) as pool:
 
         def read() -> None:
@@ -116,23 +115,6 @@ def _ordered(
             item, future = got
             yield item, _result(future)
         reader.join()
-
-
-def _init_filter_worker(factory: Callable[[], Callable[[Record], Prepared]]) -> None:
-    """Build the worker's function, and exit when the filter process dies.
-
-    A filter killed with SIGKILL cannot shut its pool down; without this, its
-    workers would wait for work forever.
-    """
-    _init_worker(factory)
-    parent = multiprocessing.parent_process()
-    if parent is not None:
-        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
-
-
-def _exit_with(sentinel: int) -> None:
-    multiprocessing.connection.wait([sentinel])
-    os._exit(1)
 
 
 def _result(future: Future[list[Prepared]] | None) -> Prepared | None:

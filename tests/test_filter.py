@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dedup.synth.newsfeed import FeedRecord, make_feed
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, alive, descendants, run_cli
 
 
 def jsonl(records: list[dict]) -> bytes:
@@ -176,27 +176,6 @@ def test_concurrent_filters_on_one_index_never_both_keep_a_story(tmp_path: Path)
         assert db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] == 2 * 100 + 2
 
 
-def _descendants(pid: int) -> set[int]:
-    """Every live process below ``pid`` (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def _alive(pids: set[int]) -> set[int]:
-    return {p for p in pids if Path(f"/proc/{p}").exists()}
-
-
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_sigkill_mid_stream_then_rerun_gives_the_clean_run_kept_set(tmp_path: Path, workers: str):
     data = [r.record for r in feed(12, 2, seed=5)]
@@ -208,15 +187,15 @@ def test_sigkill_mid_stream_then_rerun_gives_the_clean_run_kept_set(tmp_path: Pa
     proc.stdin.write(jsonl(data[:half]))
     proc.stdin.flush()
     _read_line(proc)
-    helpers = _descendants(proc.pid)
+    helpers = descendants(proc.pid)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     assert proc.returncode == -signal.SIGKILL
     for _ in range(100):
-        if not _alive(helpers):
+        if not alive(helpers):
             break
         time.sleep(0.1)
-    assert not _alive(helpers), "worker processes outlived the killed filter"
+    assert not alive(helpers), "worker processes outlived the killed filter"
     with sqlite3.connect(index) as db:
         assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert 0 < db.execute("SELECT COUNT(*) FROM docs").fetchone()[0] <= half

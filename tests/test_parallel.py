@@ -1,10 +1,14 @@
 """Worker processes: results in input order; piped scripts work; unguarded scripts are told why not."""
 
+import json
+import os
+import signal
 import subprocess
 import sys
+import time
 
 from dedup.parallel import parallel_map
-from tests.conftest import ROOT
+from tests.conftest import ROOT, alive, descendants
 
 
 class _Square:
@@ -45,3 +49,32 @@ def test_an_unguarded_script_gets_an_error_that_says_how_to_fix_it(tmp_path):
     err = result.stderr.decode()
     assert result.returncode != 0
     assert "WorkerError" in err and "if __name__ == '__main__':" in err
+
+
+def test_workers_exit_when_a_cluster_run_is_killed():
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dedup", "cluster", "-", "-q", "-w", "2"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    assert proc.stdin is not None
+    for i in range(200):
+        line = {"id": str(i), "text": f"Story {i} about the harbour barrier vote, line {i}."}
+        proc.stdin.write((json.dumps(line) + "\n").encode())
+    proc.stdin.flush()
+    workers: set[int] = set()
+    for _ in range(300):
+        workers = descendants(proc.pid)
+        if len(workers) >= 3:  # the fork server and two workers
+            break
+        time.sleep(0.1)
+    assert len(workers) >= 3, "workers did not start"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=60)
+    for _ in range(100):
+        if not alive(workers):
+            break
+        time.sleep(0.1)
+    assert not alive(workers), "worker processes outlived the killed run"
