@@ -186,3 +186,9 @@ def test_a_table_of_contents_heading_repeated_below_the_intro_stays():
     text = "\n".join([ARTICLE[0], heading, ARTICLE[1], heading, *ARTICLE[2:]])
     lines, _ = clean_text(text, ChromeSettings(use_model=False))
     assert lines.count(heading) == 2
+
+
+def test_the_line_model_never_removes_a_whole_article_on_one_line():
+    one_line = " ".join(ARTICLE * 3)
+    lines, removed = clean_text(one_line, ChromeSettings(model_threshold=0.01))
+    assert lines == [one_line] and not removed

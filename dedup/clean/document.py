@@ -33,6 +33,12 @@ HEAD_LINES = 8
 HEADING = re.compile(r"^(?=(?:\S+\s+){3,19}\S+$).*[^.!?:;,\"\u201d]$")
 
 
+# The line model judges lines up to this long. Its training lines are extracted paragraphs, and
+# longer lines there are prose; a whole article on one line (common in plain-text corpora) is
+# outside what it learned, and it would remove the whole text.
+MODEL_MAX_WORDS = 60
+
+
 class Cleaner:
     """Cleans one record at a time; build once per process (it holds compiled rules)."""
 
@@ -115,6 +121,7 @@ class Cleaner:
                 and scores[i] >= self.model_threshold
                 and i != headline
                 and not line.startswith("|")
+                and len(line.split()) <= MODEL_MAX_WORDS
             ):
                 removed.append(Removal(line, "model", score=float(scores[i])))
             else:
