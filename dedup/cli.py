@@ -303,12 +303,11 @@ StoryWindow = Annotated[
 def _story_params(
     stories: bool, keep: str, threshold: float | None, window: str
 ) -> StoryParams | None:
-    if not stories and keep == "per-copy":
-        return None
     try:
-        return StoryParams(window=parse_window(window), keep=keep).updated(threshold=threshold)
+        params = StoryParams(window=parse_window(window), keep=keep).updated(threshold=threshold)
     except ConfigError as err:
         raise _usage_error(str(err)) from None
+    return params if stories or keep != "per-copy" else None
 
 
 @app.command("explain-story")

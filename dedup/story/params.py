@@ -37,11 +37,11 @@ class StoryParams:
     member.
     """
 
-    threshold: float = 0.3
+    threshold: float = 0.25
     window: float | None = 7 * 86400.0
-    name_weight: float = 2.0
-    number_weight: float = 2.0
-    link: str = "leader"
+    name_weight: float = 1.0
+    number_weight: float = 1.0
+    link: str = "average"
     top_terms: int = 40
     lsh_threshold: float = 0.05
     num_perm: int = 128
