@@ -78,13 +78,15 @@ def seeds_and_costs(data: Path, runs: int, workers: int) -> None:
     print(f"other documents in a seed story: {len(joined)} {joined[:5]}")
     print(f"stories with more than one document overall: {len(groups)}")
     n = len(prepared)
-    copy_s, _ = median_seconds(lambda: cluster_sketches([p.sketch for p in prepared], Params()), runs)
+    copy_s, _ = median_seconds(
+        lambda: cluster_sketches([p.sketch for p in prepared], Params()), runs
+    )
     copies = cluster_sketches([p.sketch for p in prepared], Params())
     docs, words = [p.doc for p in prepared], [p.sketch.words for p in prepared]
     story_s, _ = median_seconds(lambda: assign_stories(docs, words, copies, params), runs)
     print(f"\n## Cost per document ({n} documents; shared 2-core machine, median of {runs})\n")
     rows = [
-        ["clean + sketch (workers=%d, once)" % workers, f"{1000 * cleaning / n:.2f}", "-"],
+        [f"clean + sketch (workers={workers}, once)", f"{1000 * cleaning / n:.2f}", "-"],
         ["copy level: LSH + verify + group", f"{1000 * copy_s / n:.3f}", "1.00"],
         ["story level: features + IDF + LSH + score + group", f"{1000 * story_s / n:.3f}",
          f"{story_s / copy_s:.2f}"],

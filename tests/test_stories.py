@@ -25,7 +25,10 @@ OTHER_TEXTS = [
 ]
 
 
-def ready(texts, dates=None, params=StoryParams()):
+DEFAULTS = StoryParams()
+
+
+def ready(texts, dates=None, params=DEFAULTS):
     dates = dates or [None] * len(texts)
     docs = [
         CleanDoc(id=f"d{i}", source="t", text=t, published=d)
@@ -34,7 +37,7 @@ def ready(texts, dates=None, params=StoryParams()):
     return story_docs(docs, [len(t.split()) for t in texts], params)
 
 
-def stories(docs, params=StoryParams()):
+def stories(docs, params=DEFAULTS):
     return {d.id: m.story for d, m in zip(docs, group_stories(docs, params), strict=True)}
 
 
@@ -45,7 +48,9 @@ def test_figures_are_normalised_across_spellings():
 
 
 def test_names_are_mid_sentence_capitals_not_headlines_or_sentence_starts():
-    text = "Meta Considers Record Investment In Scale\nThe deal helps Meta. Founded here, Wang leads."
+    text = (
+        "Meta Considers Record Investment In Scale\nThe deal helps Meta. Founded here, Wang leads."
+    )
     assert names(text) == {"meta", "wang"}
     assert "e:meta" in features(text) and "e:founded" not in features(text)
 
@@ -88,7 +93,9 @@ def test_a_story_never_spans_more_than_the_window():
     docs = ready(SEED_TEXTS, dates)
     out = stories(docs)
     for story in set(out.values()):
-        days = sorted(int(d[-2:]) for d, doc in zip(dates, docs, strict=True) if out[doc.id] == story)
+        days = sorted(
+            int(d[-2:]) for d, doc in zip(dates, docs, strict=True) if out[doc.id] == story
+        )
         assert days[-1] - days[0] <= 7
 
 
@@ -121,12 +128,17 @@ def test_cli_stories_fields_and_copies_share_a_story():
     assert rows["copy-of-seed1"]["story"] == rows["seed1"]["story"]
     assert {rows[f"seed{i}"]["story"] for i in range(5)} == {rows["seed1"]["story"]}
     assert rows["empty"]["story"] is None and rows["empty"]["status"] == "no_text"
-    assert all({"cluster", "kept", "dup_of", "similarity", "status", "story"} <= set(r) for r in rows.values())
+    assert all(
+        {"cluster", "kept", "dup_of", "similarity", "status", "story"} <= set(r)
+        for r in rows.values()
+    )
     assert sum(r["kept"] for r in rows.values()) == 5
 
 
 def test_cli_keep_per_story_keeps_one_representative():
-    result = run_cli("cluster", "-", "--keep", "per-story", "-w", "1", stdin=_jsonl(_seed_records()))
+    result = run_cli(
+        "cluster", "-", "--keep", "per-story", "-w", "1", stdin=_jsonl(_seed_records())
+    )
     assert result.returncode == 0, result.stderr.decode()
     rows = [json.loads(line) for line in result.stdout.decode().split("\n")[:-1]]
     kept = [r for r in rows if r["kept"]]
