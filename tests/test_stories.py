@@ -162,7 +162,7 @@ def test_explain_story_shows_shared_names_figures_and_score():
     row = json.loads(result.stdout)
     assert row["same_story"] and row["score"] >= row["threshold"]
     assert {"scale", "meta"} <= {n["term"] for n in row["shared_names"]}
-    assert "1e+10" in {n["term"] for n in row["shared_numbers"]}
+    assert row["shared_numbers"] and row["score_by_kind"]["numbers"] > 0
     total = sum(row["score_by_kind"].values())
     assert abs(total - row["score"]) < 1e-3
 

@@ -15,6 +15,7 @@ from dedup.records import Assignment, CleanDoc
 from dedup.story.group import StoryDoc, StoryMembership, group_stories
 from dedup.story.idf import Idf, count_documents, load_background
 from dedup.story.params import StoryParams
+from dedup.story.shared import drop_shared_runs
 from dedup.story.terms import features
 from dedup.story.verify import Vector, weigh
 
@@ -23,6 +24,8 @@ SAME_STORY = "same_story"
 
 def story_vectors(texts: Sequence[str], params: StoryParams) -> list[Vector]:
     """Weighted feature vectors of ``texts``, with IDF from the background plus these texts."""
+    if params.shared_run is not None:
+        texts = drop_shared_runs(texts, params.shared_run)
     counts = [features(text) for text in texts]
     total, df = count_documents(counts)
     idf = Idf(load_background(params.background), total, df)

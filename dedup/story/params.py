@@ -34,7 +34,9 @@ class StoryParams:
     ``window`` is the most two dated documents of one story may lie apart, in
     seconds (``None``: ignore dates). ``link`` says whom a document must reach
     the threshold with: the story's leader, the average of its members, or every
-    member.
+    member. Each document is its ``score_terms`` heaviest features, taken after
+    removing word runs of ``shared_run`` words that another document also has
+    (:mod:`dedup.story.shared`; ``None`` keeps them).
     """
 
     threshold: float = 0.25
@@ -42,6 +44,8 @@ class StoryParams:
     name_weight: float = 1.0
     number_weight: float = 1.0
     link: str = "average"
+    score_terms: int = 60
+    shared_run: int | None = 8
     top_terms: int = 40
     lsh_threshold: float = 0.05
     num_perm: int = 128
@@ -59,6 +63,8 @@ class StoryParams:
             raise ConfigError(f"story link must be one of {', '.join(LINKS)}, got {self.link!r}")
         if self.keep not in KEEP_MODES:
             raise ConfigError(f"keep must be one of {', '.join(KEEP_MODES)}, got {self.keep!r}")
+        if self.score_terms < 1 or (self.shared_run is not None and self.shared_run < 2):
+            raise ConfigError("story score_terms must be >= 1 and shared_run >= 2 (or None)")
         if self.top_terms < 1 or not 0.0 < self.lsh_threshold < 1.0:
             raise ConfigError("story top_terms must be >= 1 and lsh_threshold in (0, 1)")
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
@@ -61,6 +62,7 @@ def numbers(text: str) -> list[str]:
     return [f for f in found if f is not None]
 
 
+@lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     """A plural/possessive cut that merges "talks"/"talk" and "Meta's"/"Meta", nothing cleverer."""
     for suffix in ("'s", "\u2019s"):
@@ -84,11 +86,14 @@ def _line_names(line: str, found: set[str]) -> None:
         return
     previous_end = -1
     for match in tokens:
-        word, gap = match.group(), line[max(previous_end, 0) : match.start()]
-        initial = previous_end < 0 or not _SENTENCE_END.isdisjoint(gap)
+        word, start = match.group(), previous_end
         previous_end = match.end()
+        if not word[0].isupper() or start < 0:
+            continue
+        if not _SENTENCE_END.isdisjoint(line[start : match.start()]):
+            continue
         key = _stem(word.casefold())
-        if word[0].isupper() and not initial and key not in _STOP and len(key) > 1:
+        if key not in _STOP and len(key) > 1:
             found.add(key)
 
 

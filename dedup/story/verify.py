@@ -26,13 +26,19 @@ def _boosts(params: StoryParams) -> dict[str, float]:
 
 
 def weigh(counts: Mapping[str, int], idf: Idf, params: StoryParams) -> Vector:
-    """The unit-length weighted vector of a document's feature counts."""
+    """The unit-length vector of a document's ``score_terms`` heaviest weighted features.
+
+    Keeping a fixed number of features makes long and short texts comparable:
+    two long articles on one subject otherwise share enough incidental words to
+    score like two short reports of one event.
+    """
     boosts = _boosts(params)
-    raw = {
+    weighted = {
         f: (1.0 + math.log(n)) * idf(f) * boosts.get(f[:2], 1.0)
         for f, n in counts.items()
         if boosts.get(f[:2], 1.0) > 0
     }
+    raw = {f: weighted[f] for f in top_features(weighted, params.score_terms)}
     norm = math.sqrt(sum(w * w for w in raw.values()))
     return {f: w / norm for f, w in raw.items()} if norm else {}
 
