@@ -273,7 +273,10 @@ def cluster(
             if dropped_out and not assignment.kept:
                 dropped_out.write(row)
             if kept_out and assignment.kept:
-                kept_out.write(kept_row(doc, assignment))
+                kept_out.write(
+                    kept_row(doc, assignment)
+                    | ({"story": assignment.story} if story_params else {})
+                )
         if report_out:
             for problem in result.problems:
                 report_out.write(problem_row(problem))

@@ -185,3 +185,20 @@ def test_window_parsing():
     assert parse_window("7d") == parse_window("1w") == 7 * 86400
     assert parse_window("36h") == 36 * 3600 and parse_window("none") is None
     assert parse_window("2") == 2 * 86400
+
+
+def test_semeval_mojibake_repair_round_trips_only():
+    from bench.semeval import repair_mojibake
+
+    assert repair_mojibake("Meta\u2019s deal".encode().decode("cp1252")) == "Meta\u2019s deal"
+    assert repair_mojibake("Moïse and Ã alone") == "Moïse and Ã alone"
+
+
+def test_kept_file_carries_the_story(tmp_path):
+    kept = tmp_path / "kept.jsonl"
+    stdin = _jsonl(_seed_records())
+    result = run_cli("cluster", "-", "--keep", "per-story", "--kept", str(kept), stdin=stdin)
+    assert result.returncode == 0, result.stderr.decode()
+    rows = [json.loads(line) for line in kept.read_text(encoding="utf-8").split("\n")[:-1]]
+    assert len(rows) == 1 and rows[0]["story"] == rows[0]["id"] and rows[0]["text"]
+    assert b"stories" in result.stderr
