@@ -22,13 +22,14 @@ from dedup.sketch.shingles import position_hashes
 _WORD = re.compile(r"\w+")
 
 
-def _positions(text: str, size: int) -> tuple[list[re.Match[str]], np.ndarray]:
-    words = list(_WORD.finditer(text))
-    return words, position_hashes([w.group().casefold() for w in words], size)
+def _positions(text: str, size: int) -> tuple[int, np.ndarray]:
+    words = [w.casefold() for w in _WORD.findall(text)]
+    return len(words), position_hashes(words, size)
 
 
-def _blank(text: str, words: list[re.Match[str]], covered: np.ndarray) -> str:
+def _blank(text: str, covered: np.ndarray) -> str:
     """``text`` with covered words replaced by line breaks (so no name runs across a gap)."""
+    words = list(_WORD.finditer(text))
     pieces, last = [], 0
     for word, gone in zip(words, covered.tolist(), strict=True):
         if gone:
@@ -51,8 +52,8 @@ def drop_shared_runs(texts: Sequence[str], size: int) -> list[str]:
         if not starts.any():
             out.append(text)
             continue
-        covered = np.zeros(len(words), dtype=bool)
-        for offset in range(min(size, len(words))):
+        covered = np.zeros(words, dtype=bool)
+        for offset in range(min(size, words)):
             covered[offset : offset + len(starts)] |= starts
-        out.append(_blank(text, words, covered))
+        out.append(_blank(text, covered))
     return out

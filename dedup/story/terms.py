@@ -105,16 +105,21 @@ def names(text: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=1 << 16)
+def _key(token: str) -> str | None:
+    """The stemmed, case-folded form of a token, or ``None`` for a stop word."""
+    word = _stem(token.casefold())
+    return None if word in _STOP or len(word) < 2 else word
+
+
 def features(text: str) -> Counter[str]:
     """Counts of every ``w:``/``e:``/``n:`` feature of ``text``."""
-    counts: Counter[str] = Counter()
+    tokens = _TOKEN.findall(text)
+    keys = [k for k in map(_key, tokens) if k is not None]
+    counts: Counter[str] = Counter(WORD + k for k in keys)
     found_names = names(text)
-    for match in _TOKEN.finditer(text):
-        word = _stem(match.group().casefold())
-        if word in _STOP or len(word) < 2:
-            continue
-        counts[WORD + word] += 1
-        if word in found_names and match.group()[0].isupper():
-            counts[NAME + word] += 1
+    if found_names:
+        capitalised = (_key(t) for t in tokens if t[0].isupper())
+        counts.update(NAME + k for k in capitalised if k in found_names)
     counts.update(numbers(text))
     return counts
