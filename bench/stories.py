@@ -23,6 +23,7 @@ import argparse
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,7 @@ from dedup.pipeline import Prepared, only_records, prepare_all
 from dedup.story import StoryParams, assign_stories
 from dedup.story.assign import story_docs
 from dedup.story.group import group_stories
+from dedup.story.verify import score
 
 THRESHOLDS = [round(t, 2) for t in np.arange(0.10, 0.51, 0.01)]
 BASELINE_THRESHOLDS = [round(t, 2) for t in np.arange(0.02, 0.91, 0.01)]
@@ -91,6 +93,11 @@ def seeds_and_costs(data: Path, runs: int, workers: int) -> None:
     print(f"seeds: {len(seeds)}, stories among them: {len(seed_stories)}")
     print(f"other documents in a seed story: {len(joined)} {joined[:5]}")
     print(f"stories with more than one document overall: {len(groups)}")
+    ready = story_docs([p.doc for p in prepared], [p.sketch.words for p in prepared], params)
+    seed_docs = [d for d in ready if d.id in seeds]
+    inside = min(score(a.vector, b.vector) for a, b in combinations(seed_docs, 2))
+    nearest = max(score(a.vector, b.vector) for a in seed_docs for b in ready if b.id not in seeds)
+    print(f"lowest seed-seed score {inside:.3f}, highest seed-other score {nearest:.3f}")
     n = len(prepared)
     copy_s, _ = median_seconds(
         lambda: cluster_sketches([p.sketch for p in prepared], Params()), runs

@@ -1,9 +1,10 @@
 """The story level: group rewrites of one news event, with copy clusters nested inside.
 
-:mod:`terms` (words, names, figures) -> :mod:`idf` (background + run counts)
--> :mod:`verify` (weighted vectors, score, explanation) -> :mod:`candidates`
-(LSH over top features) -> :mod:`group` (no chaining, time window) ->
-:mod:`assign` (over copy representatives, ``per-story`` keep).
+:mod:`shared` (template runs out) -> :mod:`terms` (words, names, figures) ->
+:mod:`idf` (background + run counts) -> :mod:`verify` (weighted vectors, score,
+explanation) -> :mod:`candidates` (LSH over top features) -> :mod:`group` (no
+chaining, time window) -> :mod:`assign` (over copy representatives, ``per-story``
+keep).
 """
 
 from dedup.story.assign import SAME_STORY, assign_stories, story_vectors

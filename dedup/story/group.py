@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from dedup.cluster.leader import published_ts
 from dedup.story.candidates import CandidateIndex
 from dedup.story.params import StoryParams
@@ -79,7 +81,7 @@ class _Grouper:
             return sum(scores) / len(scores)
         return min(scores)
 
-    def best_story(self, doc: int, signature: object, when: float) -> int | None:
+    def best_story(self, doc: int, signature: np.ndarray, when: float) -> int | None:
         candidates = sorted({self.story_of[key] for key in self.index.query(signature)})
         best, best_link = None, 0.0
         for number in candidates:
