@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import replace
 
 from hypothesis import given, settings
@@ -202,3 +203,20 @@ def test_kept_file_carries_the_story(tmp_path):
     rows = [json.loads(line) for line in kept.read_text(encoding="utf-8").split("\n")[:-1]]
     assert len(rows) == 1 and rows[0]["story"] == rows[0]["id"] and rows[0]["text"]
     assert b"stories" in result.stderr
+
+
+def test_whole_story_level_ignores_input_order():
+    """IDF counts and the shared-run table are built from the whole set, so order cannot leak."""
+    texts = SEED_TEXTS + OTHER_TEXTS + [OTHER_TEXTS[0][:400] + " " + SEED_TEXTS[0][:400]]
+    entries = [(f"d{i}", t) for i, t in enumerate(texts)]
+    results = []
+    for seed in range(4):
+        order = list(entries)
+        random.Random(seed).shuffle(order)
+        docs = [CleanDoc(id=k, source="t", text=t) for k, t in order]
+        ready_docs = story_docs(docs, [len(t.split()) for _, t in order], DEFAULTS)
+        memberships = group_stories(ready_docs, DEFAULTS)
+        results.append(
+            {d.id: (m.story, m.score) for d, m in zip(ready_docs, memberships, strict=True)}
+        )
+    assert all(r == results[0] for r in results)
