@@ -17,6 +17,7 @@ from dedup.config import Params
 from dedup.parallel import default_workers
 from dedup.pipeline import clean_all, only_records, prepare_all
 from dedup.records import Assignment, CleanDoc, Problem, Record
+from dedup.story import StoryParams, assign_stories
 from dedup.stream import filter_stream
 
 ProblemHandler = Callable[[Problem], None]
@@ -32,6 +33,7 @@ class Stats:
     clusters: int = 0
     duplicates: int = 0
     no_text: int = 0
+    stories: int = 0
     problems: int = 0
     ignored: int = 0
     seconds: float = 0.0
@@ -86,8 +88,13 @@ def cluster(
     fast: bool = False,
     on_problem: ProblemHandler | None = None,
     on_progress: Callable[[int], None] | None = None,
+    stories: StoryParams | bool = False,
 ) -> ClusterResult:
-    """Clean, sketch and cluster all records; deterministic whatever the input order."""
+    """Clean, sketch and cluster all records; deterministic whatever the input order.
+
+    With ``stories`` (``True`` or :class:`StoryParams`), copy clusters are also
+    grouped into stories: every assignment gets ``story`` and ``story_score``.
+    """
     params = params or Params()
     started = time.perf_counter()
     problems: list[Problem] = []
@@ -101,6 +108,10 @@ def cluster(
         on_progress,
     )
     assignments = cluster_sketches([p.sketch for p in prepared], params)
+    if stories:
+        story_params = stories if isinstance(stories, StoryParams) else StoryParams()
+        docs, words = [p.doc for p in prepared], [p.sketch.words for p in prepared]
+        assignments = assign_stories(docs, words, assignments, story_params)
     result = ClusterResult(
         docs=[p.doc for p in prepared],
         assignments=assignments,
@@ -115,9 +126,10 @@ def _stats(result: ClusterResult, seconds: float) -> Stats:
     statuses = [a.status for a in result.assignments]
     return Stats(
         documents=len(statuses),
-        clusters=sum(1 for a in result.assignments if a.kept),
+        clusters=len({a.cluster for a in result.assignments if a.cluster is not None}),
         duplicates=statuses.count("duplicate"),
         no_text=statuses.count("no_text"),
+        stories=len({a.story for a in result.assignments if a.story is not None}),
         problems=sum(1 for p in result.problems if not p.ignored),
         ignored=sum(1 for p in result.problems if p.ignored),
         seconds=round(seconds, 3),

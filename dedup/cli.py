@@ -31,6 +31,9 @@ from dedup.index.store import IndexParams, IndexStore, IndexStoreError, parse_ag
 from dedup.io import JsonlWriter, read_inputs
 from dedup.output import clean_row, cluster_row, filter_row, kept_row, problem_row
 from dedup.report import Reporter
+from dedup.story import KEEP_MODES, StoryParams, parse_window
+from dedup.story.explain import explain_files
+from dedup.story.output import add_story_fields
 from dedup.stream import FilterStats, Outcome, timed
 
 app = typer.Typer(
@@ -221,12 +224,17 @@ def cluster(
     text: Annotated[
         bool, typer.Option("--text", help="Include cleaned text in stdout rows.")
     ] = False,
+    stories: StoriesFlag = False,
+    keep: Keep = "per-copy",
+    story_threshold: StoryThreshold = None,
+    story_window: StoryWindow = "7d",
     strict: Strict = False,
     fast: Fast = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Group near-duplicates: one JSON line per document with its cluster and whether it is kept."""
+    story_params = _story_params(stories, keep, story_threshold, story_window)
     params = _params(
         config,
         threshold=threshold,
@@ -253,6 +261,7 @@ def cluster(
                 fast=fast,
                 on_problem=reporter.problem,
                 on_progress=tick,
+                stories=story_params or False,
             )
         out = JsonlWriter(sys.stdout)
         for doc, assignment, error in zip(
@@ -261,13 +270,18 @@ def cluster(
             if error:
                 reporter.no_text(doc.source, error)
             row = cluster_row(doc, assignment, error, with_text=text)
+            if story_params:
+                row = add_story_fields(row, assignment)
             out.write(row)
             if report_out:
                 report_out.write(row)
             if dropped_out and not assignment.kept:
                 dropped_out.write(row)
             if kept_out and assignment.kept:
-                kept_out.write(kept_row(doc, assignment))
+                kept_out.write(
+                    kept_row(doc, assignment)
+                    | ({"story": assignment.story} if story_params else {})
+                )
         if report_out:
             for problem in result.problems:
                 report_out.write(problem_row(problem))
@@ -526,6 +540,51 @@ def check(
     if any(not p.ignored for p in result.problems):
         raise typer.Exit(2)
     raise typer.Exit(1 if remaining else 0)
+
+
+StoriesFlag = Annotated[
+    bool, typer.Option("--stories", help="Also group rewrites of one event: adds `story`.")
+]
+Keep = Annotated[
+    str,
+    typer.Option(
+        help=f"Keep one document {' or '.join(KEEP_MODES)} (per-story implies --stories)."
+    ),
+]
+StoryThreshold = Annotated[
+    float | None,
+    typer.Option(help=f"Story score needed to join a story [default: {StoryParams().threshold}]."),
+]
+StoryWindow = Annotated[
+    str,
+    typer.Option(help="Most time between dated documents of one story: 7d, 36h, 2w or none."),
+]
+
+
+def _story_params(
+    stories: bool, keep: str, threshold: float | None, window: str
+) -> StoryParams | None:
+    try:
+        params = StoryParams(window=parse_window(window), keep=keep).updated(threshold=threshold)
+    except ConfigError as err:
+        raise _usage_error(str(err)) from None
+    return params if stories or keep != "per-copy" else None
+
+
+@app.command("explain-story")
+def explain_story(
+    first: Annotated[str, typer.Argument(help="A document (any input type; first record).")],
+    second: Annotated[str, typer.Argument(help="Another document.")],
+    story_threshold: StoryThreshold = None,
+    fast: Fast = False,
+) -> None:
+    """Why two documents do or do not tell one story: shared terms, names, figures, score."""
+    try:
+        params = StoryParams().updated(threshold=story_threshold)
+        row = explain_files(first, second, params, fast=fast)
+    except (ConfigError, ValueError) as err:
+        raise _usage_error(str(err)) from None
+    JsonlWriter(sys.stdout).write(row)
 
 
 def main() -> None:

@@ -63,7 +63,10 @@ class CleanDoc:
 
 @dataclass(slots=True)
 class Assignment:
-    """Where clustering put one document; field names are the CLI's output contract."""
+    """Where clustering put one document; field names are the CLI's output contract.
+
+    ``story`` and ``story_score`` are set by the story level (``stories=``).
+    """
 
     id: str
     cluster: str | None
@@ -71,6 +74,8 @@ class Assignment:
     dup_of: str | None
     similarity: float | None
     status: str
+    story: str | None = None
+    story_score: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -64,6 +64,8 @@ class Reporter:
             f"{stats.clusters} clusters",
             f"{stats.duplicates} duplicates",
         ]
+        if stats.stories:
+            parts.append(f"{stats.stories} stories")
         if stats.no_text:
             parts.append(f"{stats.no_text} without text")
         if stats.problems:

@@ -36,6 +36,11 @@ def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     A text shorter than ``size`` words yields one shingle of all its words, so
     short texts still have a (small) set rather than none.
     """
+    return np.unique(position_hashes(tokens, size))
+
+
+def position_hashes(tokens: list[str], size: int) -> np.ndarray:
+    """The 32-bit hash of the shingle starting at each position (in order, repeats kept)."""
     if not tokens:
         return np.empty(0, dtype=np.uint32)
     th = _token_hashes(tokens)
@@ -50,4 +55,4 @@ def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     acc ^= acc >> _SHIFT
     acc *= _MIX2
     acc ^= acc >> _SHIFT
-    return np.unique((acc >> np.uint64(32)).astype(np.uint32))
+    return (acc >> np.uint64(32)).astype(np.uint32)

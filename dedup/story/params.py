@@ -1,0 +1,73 @@
+"""Parameters of the story level, with their measured defaults (see bench/stories.py)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from dedup.config import ConfigError
+
+LINKS = ("leader", "average", "complete")
+KEEP_MODES = ("per-copy", "per-story")
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_WINDOW = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw]?)\s*$", re.IGNORECASE)
+
+
+def parse_window(text: str) -> float | None:
+    """Seconds in a window such as ``7d``, ``36h`` or ``2w`` (bare numbers are days);
+    ``none`` or ``0`` means dates are ignored."""
+    if text.strip().lower() in ("none", "off", "0"):
+        return None
+    match = _WINDOW.match(text)
+    if not match:
+        raise ConfigError(f"story window must look like 7d, 36h or 2w (or none), got {text!r}")
+    return float(match.group(1)) * _UNITS[(match.group(2) or "d").lower()]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryParams:
+    """What decides which copy clusters tell the same story.
+
+    ``threshold`` applies to the verification score (:mod:`dedup.story.verify`);
+    ``window`` is the most two dated documents of one story may lie apart, in
+    seconds (``None``: ignore dates). ``link`` says whom a document must reach
+    the threshold with: the story's leader, the average of its members, or every
+    member. Each document is its ``score_terms`` heaviest features, taken after
+    removing word runs of ``shared_run`` words that another document also has
+    (:mod:`dedup.story.shared`; ``None`` keeps them).
+    """
+
+    threshold: float = 0.25
+    window: float | None = 7 * 86400.0
+    name_weight: float = 1.0
+    number_weight: float = 1.0
+    link: str = "average"
+    score_terms: int = 60
+    shared_run: int | None = 8
+    top_terms: int = 40
+    lsh_threshold: float = 0.05
+    num_perm: int = 128
+    keep: str = "per-copy"
+    background: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ConfigError(f"story threshold must be in (0, 1], got {self.threshold}")
+        if self.window is not None and self.window <= 0:
+            raise ConfigError(f"story window must be positive, got {self.window}")
+        if self.name_weight < 0 or self.number_weight < 0:
+            raise ConfigError("story name and number weights must be >= 0")
+        if self.link not in LINKS:
+            raise ConfigError(f"story link must be one of {', '.join(LINKS)}, got {self.link!r}")
+        if self.keep not in KEEP_MODES:
+            raise ConfigError(f"keep must be one of {', '.join(KEEP_MODES)}, got {self.keep!r}")
+        if self.score_terms < 1 or (self.shared_run is not None and self.shared_run < 2):
+            raise ConfigError("story score_terms must be >= 1 and shared_run >= 2 (or None)")
+        if self.top_terms < 1 or not 0.0 < self.lsh_threshold < 1.0:
+            raise ConfigError("story top_terms must be >= 1 and lsh_threshold in (0, 1)")
+
+    def updated(self, **changes: Any) -> StoryParams:
+        """A copy with the given fields changed; ``None`` values are ignored."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})

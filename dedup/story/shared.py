@@ -1,0 +1,59 @@
+"""Drop passages that different articles share word for word before story features are taken.
+
+Copies of one text are the copy level's job, and by the time stories are built
+each copy cluster is one representative. Text that two *different*
+representatives still share verbatim (a run of ``size`` words) is then mostly a
+site's template: a subscription box, a country list, a press-wire footer, a
+police phone number. Left in, it makes two unrelated articles from one site
+look like one story. Rewrites of one event share facts, not long runs of
+words, so little of their evidence is lost. The table of shared runs covers
+the run's representatives only and does not depend on their order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from dedup.sketch.shingles import position_hashes
+
+_WORD = re.compile(r"\w+")
+
+
+def _positions(text: str, size: int) -> tuple[int, np.ndarray]:
+    words = [w.casefold() for w in _WORD.findall(text)]
+    return len(words), position_hashes(words, size)
+
+
+def _blank(text: str, covered: np.ndarray) -> str:
+    """``text`` with covered words replaced by line breaks (so no name runs across a gap)."""
+    words = list(_WORD.finditer(text))
+    pieces, last = [], 0
+    for word, gone in zip(words, covered.tolist(), strict=True):
+        if gone:
+            pieces.append(text[last : word.start()])
+            pieces.append("\n")
+            last = word.end()
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def drop_shared_runs(texts: Sequence[str], size: int) -> list[str]:
+    """Each text without the ``size``-word runs that also occur in another of ``texts``."""
+    located = [_positions(text, size) for text in texts]
+    every = np.concatenate([np.unique(h) for _, h in located] + [np.empty(0, np.uint32)])
+    values, counts = np.unique(every, return_counts=True)
+    shared = values[counts > 1]
+    out = []
+    for text, (words, hashes) in zip(texts, located, strict=True):
+        starts = np.isin(hashes, shared)
+        if not starts.any():
+            out.append(text)
+            continue
+        covered = np.zeros(words, dtype=bool)
+        for offset in range(min(size, words)):
+            covered[offset : offset + len(starts)] |= starts
+        out.append(_blank(text, covered))
+    return out

@@ -1,0 +1,222 @@
+"""The story level: rewrites of one event form one story; copies, time and order behave."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dedup
+from dedup.records import CleanDoc
+from dedup.story import StoryParams, parse_window
+from dedup.story.assign import story_docs
+from dedup.story.group import group_stories
+from dedup.story.terms import features, names, numbers
+from tests.conftest import ROOT, run_cli
+
+SEEDS = sorted((ROOT / "samples" / "seeds").glob("*.txt"))
+SEED_TEXTS = [p.read_text(encoding="utf-8") for p in SEEDS]
+OTHER_TEXTS = [
+    json.loads(line)["text"]
+    for line in (ROOT / "samples" / "feed.jsonl").read_text(encoding="utf-8").split("\n")
+    if line.strip() and "text" in json.loads(line)
+]
+
+
+DEFAULTS = StoryParams()
+
+
+def ready(texts, dates=None, params=DEFAULTS):
+    dates = dates or [None] * len(texts)
+    docs = [
+        CleanDoc(id=f"d{i}", source="t", text=t, published=d)
+        for i, (t, d) in enumerate(zip(texts, dates, strict=True))
+    ]
+    return story_docs(docs, [len(t.split()) for t in texts], params)
+
+
+def stories(docs, params=DEFAULTS):
+    return {d.id: m.story for d, m in zip(docs, group_stories(docs, params), strict=True)}
+
+
+def test_figures_are_normalised_across_spellings():
+    assert numbers("$10 billion") == numbers("10bn") == numbers("$10B") == ["n:1e+10"]
+    assert numbers("5 percent") == numbers("5%") == ["n:5%"]
+    assert numbers("1,200 jobs and 3 ships") == ["n:1200"]
+
+
+def test_names_are_mid_sentence_capitals_not_headlines_or_sentence_starts():
+    text = (
+        "Meta Considers Record Investment In Scale\nThe deal helps Meta. Founded here, Wang leads."
+    )
+    assert names(text) == {"meta", "wang"}
+    assert "e:meta" in features(text) and "e:founded" not in features(text)
+
+
+def test_the_five_seeds_form_one_story_and_other_news_stays_apart():
+    out = stories(ready(SEED_TEXTS + OTHER_TEXTS))
+    seeds = {out[f"d{i}"] for i in range(len(SEED_TEXTS))}
+    assert len(seeds) == 1
+    others = [out[f"d{i}"] for i in range(len(SEED_TEXTS), len(out))]
+    assert seeds.isdisjoint(others)
+
+
+def test_seeds_stay_apart_from_shared_benchmark_articles(shared_data):
+    bodies = []
+    for path in sorted((shared_data / "wcxb-dev-articles" / "ground-truth").glob("*.json")):
+        truth = json.loads(path.read_text(encoding="utf-8"))["ground_truth"]
+        bodies.append(f"{truth.get('title') or ''}\n{truth.get('main_content') or ''}")
+    truth = json.loads((shared_data / "scrapinghub-aeb" / "ground-truth.json").read_text("utf-8"))
+    bodies += [truth[k]["articleBody"] for k in sorted(truth)]
+    assert len(bodies) == 793 + 181
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((shared_data / "seeds").glob("*"))]
+    out = stories(ready(seeds + bodies))
+    seed_stories = {out[f"d{i}"] for i in range(len(seeds))}
+    assert len(seed_stories) == 1
+    assert sum(story in seed_stories for story in out.values()) == len(seeds)
+
+
+def test_dates_further_apart_than_the_window_split_a_story():
+    texts = SEED_TEXTS[:2]
+    far = ["2025-06-09T10:00:00Z", "2025-07-20T10:00:00Z"]
+    near = ["2025-06-09T10:00:00Z", "2025-06-12T10:00:00Z"]
+    assert len(set(stories(ready(texts, far)).values())) == 2
+    assert len(set(stories(ready(texts, near)).values())) == 1
+    no_window = replace(StoryParams(), window=None)
+    assert len(set(stories(ready(texts, far), no_window).values())) == 1
+
+
+def test_a_story_never_spans_more_than_the_window():
+    dates = ["2025-06-01", "2025-06-05", "2025-06-09", "2025-06-13", "2025-06-17"]
+    docs = ready(SEED_TEXTS, dates)
+    out = stories(docs)
+    for story in set(out.values()):
+        days = sorted(
+            int(d[-2:]) for d, doc in zip(dates, docs, strict=True) if out[doc.id] == story
+        )
+        assert days[-1] - days[0] <= 7
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_same_stories_in_any_order(rnd):
+    docs = ready(SEED_TEXTS + OTHER_TEXTS)
+    shuffled = list(docs)
+    rnd.shuffle(shuffled)
+    assert stories(docs) == stories(shuffled)
+
+
+def _jsonl(records) -> bytes:
+    return "".join(json.dumps(r) + "\n" for r in records).encode()
+
+
+def _seed_records():
+    records = [{"id": f"seed{i}", "text": t} for i, t in enumerate(SEED_TEXTS)]
+    cut = SEED_TEXTS[1].rsplit("\n", 2)[0]
+    records.append({"id": "copy-of-seed1", "text": cut, "published": "2030-01-01T00:00:00Z"})
+    records.append({"id": "empty", "text": ""})
+    return records
+
+
+def test_cli_stories_fields_and_copies_share_a_story():
+    result = run_cli("cluster", "-", "--stories", "-w", "1", stdin=_jsonl(_seed_records()))
+    assert result.returncode == 0, result.stderr.decode()
+    rows = {r["id"]: r for r in map(json.loads, result.stdout.decode().split("\n")[:-1])}
+    assert rows["copy-of-seed1"]["status"] == "duplicate"
+    assert rows["copy-of-seed1"]["story"] == rows["seed1"]["story"]
+    assert {rows[f"seed{i}"]["story"] for i in range(5)} == {rows["seed1"]["story"]}
+    assert rows["empty"]["story"] is None and rows["empty"]["status"] == "no_text"
+    assert all(
+        {"cluster", "kept", "dup_of", "similarity", "status", "story"} <= set(r)
+        for r in rows.values()
+    )
+    assert sum(r["kept"] for r in rows.values()) == 5
+
+
+def test_cli_keep_per_story_keeps_one_representative():
+    result = run_cli(
+        "cluster", "-", "--keep", "per-story", "-w", "1", stdin=_jsonl(_seed_records())
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    rows = [json.loads(line) for line in result.stdout.decode().split("\n")[:-1]]
+    kept = [r for r in rows if r["kept"]]
+    assert len(kept) == 1
+    story = kept[0]["id"]
+    dropped = [r for r in rows if not r["kept"] and r["status"] != "no_text"]
+    assert {r["status"] for r in dropped} == {"same_story", "duplicate"}
+    assert all(r["dup_of"] == story and r["story"] == story and r["reason"] for r in dropped)
+
+
+def test_library_api_gives_story_on_assignments():
+    records = [dedup.Record(id=f"s{i}", source="t", text=t) for i, t in enumerate(SEED_TEXTS)]
+    result = dedup.cluster(records, stories=True, workers=1)
+    assert len({a.story for a in result.assignments}) == 1 == result.stats.stories
+    assert result.stats.clusters == 5
+
+
+def test_explain_story_shows_shared_names_figures_and_score():
+    result = run_cli("explain-story", str(SEEDS[0]), str(SEEDS[3]))
+    assert result.returncode == 0, result.stderr.decode()
+    row = json.loads(result.stdout)
+    assert row["same_story"] and row["score"] >= row["threshold"]
+    assert {"scale", "meta"} <= {n["term"] for n in row["shared_names"]}
+    assert row["shared_numbers"] and row["score_by_kind"]["numbers"] > 0
+    total = sum(row["score_by_kind"].values())
+    assert abs(total - row["score"]) < 1e-3
+
+
+def test_explain_story_of_unrelated_documents(tmp_path):
+    other = tmp_path / "other.txt"
+    other.write_text(OTHER_TEXTS[1], encoding="utf-8")
+    row = json.loads(run_cli("explain-story", str(SEEDS[0]), str(other)).stdout)
+    assert not row["same_story"] and row["score"] < row["threshold"]
+
+
+def test_bad_story_options_are_one_line_usage_errors():
+    for args in (["--story-window", "soon"], ["--keep", "per-site"], ["--story-threshold", "2"]):
+        result = run_cli("cluster", str(SEEDS[0]), *args)
+        assert result.returncode == 2
+        assert result.stderr.decode().count("\n") == 1 and b"Traceback" not in result.stderr
+
+
+def test_window_parsing():
+    assert parse_window("7d") == parse_window("1w") == 7 * 86400
+    assert parse_window("36h") == 36 * 3600 and parse_window("none") is None
+    assert parse_window("2") == 2 * 86400
+
+
+def test_semeval_mojibake_repair_round_trips_only():
+    from bench.semeval import repair_mojibake
+
+    assert repair_mojibake("Meta\u2019s deal".encode().decode("cp1252")) == "Meta\u2019s deal"
+    assert repair_mojibake("Moïse and Ã alone") == "Moïse and Ã alone"
+
+
+def test_kept_file_carries_the_story(tmp_path):
+    kept = tmp_path / "kept.jsonl"
+    stdin = _jsonl(_seed_records())
+    result = run_cli("cluster", "-", "--keep", "per-story", "--kept", str(kept), stdin=stdin)
+    assert result.returncode == 0, result.stderr.decode()
+    rows = [json.loads(line) for line in kept.read_text(encoding="utf-8").split("\n")[:-1]]
+    assert len(rows) == 1 and rows[0]["story"] == rows[0]["id"] and rows[0]["text"]
+    assert b"stories" in result.stderr
+
+
+def test_whole_story_level_ignores_input_order():
+    """IDF counts and the shared-run table are built from the whole set, so order cannot leak."""
+    texts = SEED_TEXTS + OTHER_TEXTS + [OTHER_TEXTS[0][:400] + " " + SEED_TEXTS[0][:400]]
+    entries = [(f"d{i}", t) for i, t in enumerate(texts)]
+    results = []
+    for seed in range(4):
+        order = list(entries)
+        random.Random(seed).shuffle(order)
+        docs = [CleanDoc(id=k, source="t", text=t) for k, t in order]
+        ready_docs = story_docs(docs, [len(t.split()) for _, t in order], DEFAULTS)
+        memberships = group_stories(ready_docs, DEFAULTS)
+        results.append(
+            {d.id: (m.story, m.score) for d, m in zip(ready_docs, memberships, strict=True)}
+        )
+    assert all(r == results[0] for r in results)
