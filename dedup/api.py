@@ -97,7 +97,7 @@ def cluster(
         fast,
         on_progress,
     )
-    assignments = cluster_sketches([p.sketch for p in prepared], params)
+    assignments = cluster_sketches([p.sketch for p in prepared], params, release=True)
     result = ClusterResult(
         docs=[p.doc for p in prepared],
         assignments=assignments,
