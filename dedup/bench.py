@@ -36,6 +36,7 @@ import trafilatura
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from dedup.api import cluster
+from dedup.clean import ChromeSettings
 from dedup.cluster import Sketched, cluster_sketches
 from dedup.config import Params
 from dedup.index.bands import BandBuckets, band_hashes, lsh_shape
@@ -128,6 +129,7 @@ def _row(label: str, timing: Timing, items: int, base: Timing, cores: int = 1) -
         f"{timing.cpu:.2f}" if cores == 1 else "-",
         f"{items / timing.wall:.0f}",
         f"{items / timing.wall / cores:.0f}",
+        f"{items / timing.cpu:.0f}" if cores == 1 and timing.cpu > 0 else "-",
         f"{timing.wall / base.wall:.2f}",
         f"{timing.cpu / base.cpu:.2f}" if cores == 1 else "-",
     ]
@@ -171,6 +173,7 @@ class Bench:
             "cpu s",
             f"{unit}/s",
             f"{unit}/s/core",
+            f"{unit}/cpu s",
             f"x {base} (wall)",
             f"x {base} (cpu)",
         ]
@@ -224,6 +227,9 @@ class Bench:
             for workers in self._workers():
                 timing = measure(lambda w=workers: cluster(read_inputs([path]), workers=w), runs)
                 rows.append(_row(_label(workers), timing, spec.docs, base, workers))
+            plain = ChromeSettings(enabled=False)
+            timing = measure(lambda: cluster(read_inputs([path]), None, plain, workers=1), runs)
+            rows.append(_row(f"{_label(1)}, --no-chrome", timing, spec.docs, base))
             self.say(
                 f"\nText input: {spec.docs} generated news-length documents (~20% near-duplicates),"
                 " JSONL from disk, end to end"
