@@ -21,6 +21,7 @@ def test_bench_quick_prints_every_section(tmp_path):
 
 
 def test_bench_without_shared_data_says_it_skipped_the_pages(tmp_path):
-    result = run_cli("bench", "--quick", "--docs", "30", "--data", str(tmp_path / "none"))
+    args = ["--quick", "--docs", "30", "--workers", "1", "--data", str(tmp_path / "none")]
+    result = run_cli("bench", *args)
     assert result.returncode == 0, result.stderr.decode()
     assert "HTML pages: skipped (shared data not found" in result.stdout.decode()
