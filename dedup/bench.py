@@ -48,6 +48,8 @@ from dedup.sketch.minhash import HASH_SCHEME
 from dedup.synth.corpus import CorpusSpec, generate, write_jsonl
 
 PAGE_SETS = ("scrapinghub-aeb/html", "wcxb-dev-articles/html")
+_PLAIN = ChromeSettings(enabled=False)
+"""Text-level chrome removal off (``--no-chrome``): what the rest of the pipeline costs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +204,8 @@ class Bench:
                 runs,
             )
             rows.append(_row(_label(workers), timings[workers], len(paths), floor, workers))
+        plain = measure(lambda: cluster(read_inputs(inputs), None, _PLAIN, workers=1), runs)
+        rows.append(_row(f"{_label(1)}, --no-chrome", plain, len(paths), floor))
         self.say(f"\nHTML pages: {len(paths)} real pages from {data}")
         self.say(table(rows, self._header("pages", "trafilatura")))
         stages = measure(lambda: self._sketch_and_cluster(results[1].docs), runs)
@@ -227,8 +231,7 @@ class Bench:
             for workers in self._workers():
                 timing = measure(lambda w=workers: cluster(read_inputs([path]), workers=w), runs)
                 rows.append(_row(_label(workers), timing, spec.docs, base, workers))
-            plain = ChromeSettings(enabled=False)
-            timing = measure(lambda: cluster(read_inputs([path]), None, plain, workers=1), runs)
+            timing = measure(lambda: cluster(read_inputs([path]), None, _PLAIN, workers=1), runs)
             rows.append(_row(f"{_label(1)}, --no-chrome", timing, spec.docs, base))
             self.say(
                 f"\nText input: {spec.docs} generated news-length documents (~20% near-duplicates),"
