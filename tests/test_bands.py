@@ -1,5 +1,6 @@
 """The numpy band buckets give exactly the clusters of the datasketch MinHashLSH version."""
 
+import importlib
 import random
 
 import numpy as np
@@ -119,3 +120,11 @@ def test_shared_count_equals_intersect1d():
         a = np.unique(rng.integers(0, 200, size=rng.integers(1, 80)).astype(np.uint32))
         b = np.unique(rng.integers(0, 200, size=rng.integers(1, 80)).astype(np.uint32))
         assert shared_count(a, b) == np.intersect1d(a, b).size
+
+
+def test_band_hashes_computed_in_blocks_give_the_same_clusters(monkeypatch):
+    leader = importlib.import_module("dedup.cluster.leader")  # dedup.cluster is also a function
+    docs = corpus(11)
+    expected = reference(docs, PARAMS)
+    monkeypatch.setattr(leader, "_BLOCK", 3)
+    assert cluster_sketches(docs, PARAMS, release=True) == expected

@@ -23,6 +23,8 @@ from dedup.records import Assignment
 
 _NO_DATE = float("inf")
 _NOTHING = np.empty(0, dtype=np.uint32)
+_BLOCK = 8192
+"""Signatures hashed into bands per step: bounds the temporary arrays."""
 
 
 @dataclass(slots=True)
@@ -81,14 +83,22 @@ def cluster_sketches(
 def _buckets(
     ranked: Sequence[Sketched], eligible: np.ndarray, params: Params, release: bool
 ) -> BandBuckets:
+    """Band hashes of the eligible documents, a block at a time, so no full signature matrix
+    (4 bytes x num_perm per document) is ever held; with ``release`` each signature goes once hashed."""
     bands, rows = lsh_shape(params.lsh_threshold, params.num_perm)
-    signatures = np.zeros((len(ranked), params.num_perm), dtype=np.uint32)
-    for rank in np.flatnonzero(eligible).tolist():
-        signatures[rank] = ranked[rank].signature
-    buckets = BandBuckets(band_hashes(signatures, bands, rows), eligible)
+    hashes = np.zeros((len(ranked), bands), dtype=np.uint64)
+    ranks = np.flatnonzero(eligible)
+    for start in range(0, ranks.size, _BLOCK):
+        block = ranks[start : start + _BLOCK].tolist()
+        signatures = np.stack([ranked[rank].signature for rank in block])
+        hashes[block] = band_hashes(signatures, bands, rows)
+        if release:
+            for rank in block:
+                ranked[rank].signature = _NOTHING
+    buckets = BandBuckets(hashes, eligible)
+    del hashes
     if release:
         for rank, doc in enumerate(ranked):
-            doc.signature = _NOTHING
             if not buckets.shares_a_band(rank):
                 _drop(doc)
     return buckets
