@@ -107,7 +107,7 @@ def cluster(
         fast,
         on_progress,
     )
-    assignments = cluster_sketches([p.sketch for p in prepared], params)
+    assignments = cluster_sketches([p.sketch for p in prepared], params, release=True)
     if stories:
         story_params = stories if isinstance(stories, StoryParams) else StoryParams()
         docs, words = [p.doc for p in prepared], [p.sketch.words for p in prepared]

@@ -587,6 +587,40 @@ def explain_story(
     JsonlWriter(sys.stdout).write(row)
 
 
+@app.command()
+def bench(
+    quick: Annotated[
+        bool, typer.Option(help="A small run in seconds (1 run, few documents): a smoke test.")
+    ] = False,
+    runs: Annotated[int | None, typer.Option(min=1, help="Runs per figure [default: 3].")] = None,
+    docs: Annotated[
+        int | None, typer.Option(min=10, help="Generated text documents [default: 20000].")
+    ] = None,
+    pages: Annotated[
+        int | None, typer.Option(min=1, help="Real pages at most [default: all].")
+    ] = None,
+    workers: Workers = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="Shared data set [default: $DEDUP_SHARED_DATA or ../shared/data]."),
+    ] = None,
+) -> None:
+    """Throughput and memory next to trafilatura alone and a naive datasketch pipeline."""
+    from dedup import bench as suite
+
+    data = data or Path(os.environ.get("DEDUP_SHARED_DATA", "../shared/data"))
+    base = suite.BenchSpec.quick() if quick else suite.BenchSpec()
+    spec = suite.BenchSpec(
+        runs=runs or base.runs,
+        docs=docs or base.docs,
+        pages=pages or base.pages,
+        workers=workers or 0,
+        data=data,
+        index_docs=min(base.index_docs, docs or base.index_docs),
+    )
+    suite.run(spec)
+
+
 def main() -> None:
     """Console entry point: never a traceback (set DEDUP_DEBUG=1 to see one)."""
     try:

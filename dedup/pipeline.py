@@ -7,9 +7,12 @@ the few documents it changes are sketched again.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
+
+import xxhash
 
 from dedup.clean import ChromeSettings, Cleaner, remove_repeated
 from dedup.cluster import Sketched
@@ -17,6 +20,9 @@ from dedup.config import Params
 from dedup.parallel import parallel_map
 from dedup.records import CleanDoc, Problem, Record
 from dedup.sketch import Sketcher
+
+CHUNK = 32
+"""Records per task sent to a worker: fewer round trips for cheap text records."""
 
 
 @dataclass(slots=True)
@@ -82,6 +88,49 @@ def clean_all(
     return cleaned
 
 
+def content_key(record: Record) -> bytes:
+    """A hash of everything cleaning reads from a record: equal keys give equal cleaned text."""
+    digest = xxhash.xxh3_128()
+    for part in (record.html, record.text, record.url, record.title, record.published):
+        encoded = b"" if part is None else part.encode("utf-8", "surrogatepass")
+        digest.update(len(encoded).to_bytes(8, "little") if part is not None else b"-")
+        digest.update(encoded)
+    return digest.digest()
+
+
+class _Reuse:
+    """Sends each distinct record to the workers once; copies reuse the first one's result."""
+
+    def __init__(self) -> None:
+        self.first: dict[bytes, int] = {}
+        self.plan: deque[tuple[Record, int | None]] = deque()
+        self.seen = 0
+
+    def unique(self, records: Iterable[Record]) -> Iterator[Record]:
+        for record in records:
+            key = content_key(record)
+            earlier = self.first.setdefault(key, self.seen)
+            self.seen += 1
+            if earlier == self.seen - 1:
+                self.plan.append((record, None))
+                yield record
+            else:
+                self.plan.append((record, earlier))
+
+    def copies(self, done: list[Prepared]) -> Iterator[Prepared]:
+        """The copies planned so far whose first occurrence is in ``done``."""
+        while self.plan and self.plan[0][1] is not None:
+            record, earlier = self.plan.popleft()
+            assert earlier is not None
+            yield _copy_of(done[earlier], record)
+
+
+def _copy_of(original: Prepared, record: Record) -> Prepared:
+    doc = replace(original.doc, id=record.id, source=record.source, extra=record.extra)
+    doc.removed = list(original.doc.removed)
+    return Prepared(doc, replace(original.sketch, id=record.id), original.error)
+
+
 def prepare_all(
     records: Iterable[Record],
     params: Params,
@@ -90,12 +139,21 @@ def prepare_all(
     fast: bool = False,
     on_progress: Callable[[int], None] | None = None,
 ) -> list[Prepared]:
-    """Clean and sketch every record, then apply the corpus pass and re-sketch what it changed."""
+    """Clean and sketch every record, then apply the corpus pass and re-sketch what it changed.
+
+    Records identical in everything cleaning reads (a page fetched twice) are
+    cleaned and sketched once (the pass over the corpus still counts each).
+    """
     prepared: list[Prepared] = []
-    for item in parallel_map(partial(Preparer, params, settings, fast), records, workers):
+    reuse = _Reuse()
+    factory = partial(Preparer, params, settings, fast)
+    for item in parallel_map(factory, reuse.unique(records), workers, chunk_size=CHUNK):
+        prepared.extend(reuse.copies(prepared))
+        reuse.plan.popleft()
         prepared.append(item)
         if on_progress is not None:
             on_progress(len(prepared))
+    prepared.extend(reuse.copies(prepared))
     before = [len(p.doc.removed) for p in prepared]
     remove_repeated([p.doc for p in prepared], settings)
     sketch = DocSketcher(params)

@@ -4,6 +4,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.sketch import Sketcher, shingle_hashes, tokenize
+from dedup.sketch.shingles import token_bytes
 
 words = st.lists(
     st.sampled_from(
@@ -52,3 +53,10 @@ def test_same_text_same_sketch_across_instances():
     assert np.array_equal(
         one.signature(one.shingles(text)[0]), two.signature(two.shingles(text)[0])
     )
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab Z\u00e9\u2019\u201c\u201d\u2014_9.,\u00a0\u00df\u0130\n-"))
+)
+def test_token_bytes_are_the_regex_tokens(text):
+    assert token_bytes(text) == [t.encode() for t in tokenize(text)]

@@ -18,10 +18,13 @@ import numpy as np
 
 from dedup.cluster.verify import set_similarity
 from dedup.config import Params
-from dedup.index.memory import MemoryIndex
+from dedup.index.bands import BandBuckets, band_hashes, lsh_shape
 from dedup.records import Assignment
 
 _NO_DATE = float("inf")
+_NOTHING = np.empty(0, dtype=np.uint32)
+_BLOCK = 8192
+"""Signatures hashed into bands per step: bounds the temporary arrays."""
 
 
 @dataclass(slots=True)
@@ -54,39 +57,80 @@ def priority_key(doc: Sketched) -> tuple[int, float, str]:
     return (-doc.words, published_ts(doc.published), doc.id)
 
 
-def cluster_sketches(docs: Sequence[Sketched], params: Params) -> list[Assignment]:
-    """Assign every document to a cluster; results are in the order of ``docs``."""
-    index = MemoryIndex(params.lsh_threshold, params.num_perm, params.seed)
+def cluster_sketches(
+    docs: Sequence[Sketched], params: Params, *, release: bool = False
+) -> list[Assignment]:
+    """Assign every document to a cluster; results are in the order of ``docs``.
+
+    With ``release``, shingles and signatures are dropped from ``docs`` as soon
+    as clustering no longer needs them (documents sharing no LSH band, and
+    duplicates once assigned), so a large batch does not hold them all twice.
+    """
     order = sorted(range(len(docs)), key=lambda i: priority_key(docs[i]))
-    result: dict[int, Assignment] = {}
-    for rank, i in enumerate(order):
-        result[i] = _assign(rank, docs[i], docs, order, index, params)
-    return [result[i] for i in range(len(docs))]
+    ranked = [docs[i] for i in order]
+    eligible = np.fromiter(
+        (d.has_text and d.words >= params.min_words for d in ranked), dtype=bool, count=len(ranked)
+    )
+    buckets = _buckets(ranked, eligible, params, release)
+    result: list[Assignment | None] = [None] * len(docs)
+    for rank, doc in enumerate(ranked):
+        result[order[rank]] = _assign(rank, doc, ranked, buckets, params)
+        if release and not (result[order[rank]].kept and buckets.shares_a_band(rank)):
+            _drop(doc)
+    return [a for a in result if a is not None]
+
+
+def _buckets(
+    ranked: Sequence[Sketched], eligible: np.ndarray, params: Params, release: bool
+) -> BandBuckets:
+    """Band hashes of the eligible documents, a block at a time, so no full signature matrix
+    (4 bytes x num_perm per document) is ever held; with ``release`` each signature goes once hashed."""
+    bands, rows = lsh_shape(params.lsh_threshold, params.num_perm)
+    hashes = np.zeros((len(ranked), bands), dtype=np.uint64)
+    ranks = np.flatnonzero(eligible)
+    for start in range(0, ranks.size, _BLOCK):
+        block = ranks[start : start + _BLOCK].tolist()
+        signatures = np.stack([ranked[rank].signature for rank in block])
+        hashes[block] = band_hashes(signatures, bands, rows)
+        if release:
+            for rank in block:
+                ranked[rank].signature = _NOTHING
+    buckets = BandBuckets(hashes, eligible)
+    del hashes
+    if release:
+        for rank, doc in enumerate(ranked):
+            if not buckets.shares_a_band(rank):
+                _drop(doc)
+    return buckets
+
+
+def _drop(doc: Sketched) -> None:
+    doc.shingles = _NOTHING
+    doc.signature = _NOTHING
 
 
 def _assign(
     rank: int,
     doc: Sketched,
-    docs: Sequence[Sketched],
-    order: Sequence[int],
-    index: MemoryIndex,
+    ranked: Sequence[Sketched],
+    buckets: BandBuckets,
     params: Params,
 ) -> Assignment:
     """Join the most similar representative (ties: the higher-priority one) or lead a cluster.
 
-    Index keys are ranks in priority order, so ties break on content, not input order.
+    Leaders are known by rank in priority order, so ties break on content, not input order.
     """
     if not doc.has_text:
         return Assignment(doc.id, None, False, None, None, "no_text")
     if doc.words < params.min_words:
         return Assignment(doc.id, doc.id, True, None, 1.0, "too_short")
     best, best_sim = -1, 0.0
-    for key in index.query(doc.signature):
-        sim = set_similarity(doc.shingles, docs[order[key]].shingles, params.similarity)
+    for key in buckets.candidates(rank):
+        sim = set_similarity(doc.shingles, ranked[key].shingles, params.similarity)
         if sim >= params.threshold and (sim > best_sim or (sim == best_sim and key < best)):
             best, best_sim = key, sim
     if best < 0:
-        index.insert(rank, doc.signature)
+        buckets.add_leader(rank)
         return Assignment(doc.id, doc.id, True, None, 1.0, "kept")
-    rep = docs[order[best]].id
+    rep = ranked[best].id
     return Assignment(doc.id, rep, False, rep, round(best_sim, 4), "duplicate")

@@ -23,6 +23,8 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _GZIP_MAGIC = b"\x1f\x8b"
+# Control characters other than \t \n \v \f \r: many of them mean binary data.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")
 
 
 class DecodeError(ValueError):
@@ -63,7 +65,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if "\x00" in sample:
         return True
-    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROLS.findall(sample))
     return controls > max(8, len(sample) // 20)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from datasketch import MinHash
 
-from dedup.sketch.shingles import shingle_hashes, tokenize
+from dedup.sketch.shingles import shingle_hashes, token_bytes
 
 HASH_SCHEME = "affine32"
 _EMPTY = np.uint32(0xFFFFFFFF)
@@ -37,18 +37,22 @@ class Sketcher:
         self.num_perm = num_perm
         self.seed = seed
         perms = MinHash(num_perm=num_perm, seed=seed, scheme=HASH_SCHEME).permutations
-        self._a = perms[0].astype(np.uint32)[np.newaxis, :]
-        self._b = perms[1].astype(np.uint32)[np.newaxis, :]
+        # One row per permutation: the (num_perm, n) product is reduced along
+        # contiguous rows, about twice as fast as the transposed layout.
+        self._a = perms[0].astype(np.uint32)[:, np.newaxis]
+        self._b = perms[1].astype(np.uint32)[:, np.newaxis]
 
     def shingles(self, text: str) -> tuple[np.ndarray, int]:
         """The shingle hash set of ``text`` and its number of words."""
-        tokens = tokenize(text)
+        tokens = token_bytes(text)
         return shingle_hashes(tokens, self.shingle_size), len(tokens)
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
         """The MinHash signature (uint32[num_perm]) of a set of 32-bit shingle hashes."""
         if hashes.size == 0:
             return np.full(self.num_perm, _EMPTY, dtype=np.uint32)
-        mixed = _fmix32(hashes.astype(np.uint32, copy=False))[:, np.newaxis]
+        mixed = _fmix32(hashes.astype(np.uint32, copy=False))[np.newaxis, :]
         with np.errstate(over="ignore"):
-            return (mixed * self._a + self._b).min(axis=0)
+            products = self._a * mixed
+            products += self._b
+        return products.min(axis=1)

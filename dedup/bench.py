@@ -1,0 +1,325 @@
+"""``dedup bench``: throughput and memory next to baselines measured in the same run.
+
+Every figure is a median of ``runs`` runs, printed next to its baseline from
+the same run, so a busy machine shifts both alike (ratios stay meaningful when
+absolute times do not). Baselines:
+
+- **trafilatura alone** on one core: read, gunzip and extract every page,
+  the floor of any pipeline that extracts articles from HTML;
+- **naive datasketch**: what a user writes first, trafilatura (for HTML), a
+  set of word shingles, ``MinHash.update`` per shingle and ``MinHashLSH`` at
+  the decision threshold, on one core;
+- **1 worker** against all workers.
+
+Real pages come from the shared data set (skipped with a message when it is
+absent); the text corpus is generated (:mod:`dedup.synth.corpus`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+import trafilatura
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from dedup.api import cluster
+from dedup.clean import ChromeSettings
+from dedup.cluster import Sketched, cluster_sketches
+from dedup.config import Params
+from dedup.index.bands import BandBuckets, band_hashes, lsh_shape
+from dedup.io import read_inputs
+from dedup.parallel import default_workers
+from dedup.pipeline import DocSketcher
+from dedup.records import CleanDoc
+from dedup.sketch.minhash import HASH_SCHEME
+from dedup.synth.corpus import CorpusSpec, generate, write_jsonl
+
+PAGE_SETS = ("scrapinghub-aeb/html", "wcxb-dev-articles/html")
+_PLAIN = ChromeSettings(enabled=False)
+"""Text-level chrome removal off (``--no-chrome``): what the rest of the pipeline costs."""
+
+
+@dataclass(frozen=True, slots=True)
+class BenchSpec:
+    """What to run: ``docs`` generated text documents, at most ``pages`` real pages."""
+
+    runs: int = 3
+    docs: int = 20_000
+    pages: int | None = None
+    workers: int = 0
+    data: Path | None = None
+    index_docs: int = 10_000
+
+    @classmethod
+    def quick(cls, data: Path | None = None, workers: int = 0) -> BenchSpec:
+        return cls(runs=1, docs=200, pages=4, workers=workers, data=data, index_docs=200)
+
+
+@dataclass(slots=True)
+class Timing:
+    """Median wall and CPU seconds (this process and children it reaped) of several runs."""
+
+    wall: float
+    cpu: float
+
+
+def measure(fn: Callable[[], object], runs: int) -> Timing:
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = _cpu_seconds()
+        started = time.perf_counter()
+        fn()
+        walls.append(time.perf_counter() - started)
+        cpus.append(_cpu_seconds() - before)
+    return Timing(statistics.median(walls), statistics.median(cpus))
+
+
+def _cpu_seconds() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def naive_shingles(text: str, size: int) -> set[str]:
+    words = text.lower().split()
+    return {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
+
+
+def naive_dedup(texts: Iterator[str], params: Params) -> int:
+    """The first pipeline a datasketch user writes; returns how many documents it kept."""
+    lsh = MinHashLSH(threshold=params.threshold, num_perm=params.num_perm)
+    kept = 0
+    for number, text in enumerate(texts):
+        minhash = MinHash(num_perm=params.num_perm)
+        for shingle in naive_shingles(text, params.shingle_size):
+            minhash.update(shingle.encode("utf-8"))
+        if not lsh.query(minhash):
+            lsh.insert(str(number), minhash)
+            kept += 1
+    return kept
+
+
+def page_paths(data: Path, limit: int | None) -> list[Path]:
+    paths = [p for d in PAGE_SETS for p in sorted((data / d).glob("*.html.gz"))]
+    return paths[:limit] if limit else paths
+
+
+def trafilatura_texts(paths: Sequence[Path]) -> Iterator[str]:
+    for path in paths:
+        html = gzip.decompress(path.read_bytes())
+        yield trafilatura.extract(html, include_comments=False, deduplicate=False) or ""
+
+
+def _row(label: str, timing: Timing, items: int, base: Timing, cores: int = 1) -> list[str]:
+    """A table row; CPU seconds only for one core (workers of a forkserver are not our children)."""
+    return [
+        label,
+        f"{timing.wall:.2f}",
+        f"{timing.cpu:.2f}" if cores == 1 else "-",
+        f"{items / timing.wall:.0f}",
+        f"{items / timing.wall / cores:.0f}",
+        f"{items / timing.cpu:.0f}" if cores == 1 and timing.cpu > 0 else "-",
+        f"{timing.wall / base.wall:.2f}",
+        f"{timing.cpu / base.cpu:.2f}" if cores == 1 else "-",
+    ]
+
+
+def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in [header, *rows]
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+class Bench:
+    """Runs the sections and prints their tables to ``out``; progress goes to stderr."""
+
+    def __init__(self, spec: BenchSpec, out: TextIO) -> None:
+        self.spec = spec
+        self.out = out
+        self.params = Params()
+        self.cores = spec.workers or default_workers()
+
+    def run(self) -> None:
+        self.say(
+            f"dedup bench: medians of {self.spec.runs} run(s), {self.cores} worker(s) for "
+            f"'all cores'; the machine may be shared: compare ratios, not seconds"
+        )
+        self.html()
+        self.text()
+        self.index_memory()
+
+    def say(self, line: str = "") -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def _header(self, unit: str, base: str) -> list[str]:
+        return [
+            "configuration",
+            "wall s",
+            "cpu s",
+            f"{unit}/s",
+            f"{unit}/s/core",
+            f"{unit}/cpu s",
+            f"x {base} (wall)",
+            f"x {base} (cpu)",
+        ]
+
+    def _workers(self) -> list[int]:
+        return sorted({1, self.cores})
+
+    def html(self) -> None:
+        data = self.spec.data
+        if data is None or not (data / PAGE_SETS[0]).is_dir():
+            self.say(f"\nHTML pages: skipped (shared data not found at {data}; use --data)")
+            return
+        paths = page_paths(data, self.spec.pages)
+        inputs = [str(p) for p in paths]
+        runs = self.spec.runs
+        _progress(f"HTML: {len(paths)} pages")
+        _warm_up(paths[:2])
+        floor = measure(lambda: list(trafilatura_texts(paths)), runs)
+        rows = [_row("trafilatura alone, 1 core", floor, len(paths), floor)]
+        naive = measure(lambda: naive_dedup(trafilatura_texts(paths), self.params), runs)
+        rows.append(_row("naive datasketch pipeline, 1 core", naive, len(paths), floor))
+        results, timings = {}, {}
+        for workers in self._workers():
+            timings[workers] = measure(
+                lambda w=workers: results.__setitem__(w, cluster(read_inputs(inputs), workers=w)),
+                runs,
+            )
+            rows.append(_row(_label(workers), timings[workers], len(paths), floor, workers))
+        plain = measure(lambda: cluster(read_inputs(inputs), None, _PLAIN, workers=1), runs)
+        rows.append(_row(f"{_label(1)}, --no-chrome", plain, len(paths), floor))
+        self.say(f"\nHTML pages: {len(paths)} real pages from {data}")
+        self.say(table(rows, self._header("pages", "trafilatura")))
+        stages = measure(lambda: self._sketch_and_cluster(results[1].docs), runs)
+        whole = timings[1].cpu
+        self.say(
+            f"MinHash + LSH + clustering: {stages.cpu:.2f} CPU s of {whole:.2f} for the whole "
+            f"1-worker pipeline ({100 * stages.cpu / whole:.1f}%)"
+        )
+
+    def _sketch_and_cluster(self, docs: Sequence[CleanDoc]) -> None:
+        sketch = DocSketcher(self.params)
+        cluster_sketches([sketch(doc) for doc in docs], self.params, release=True)
+
+    def text(self) -> None:
+        spec = CorpusSpec(self.spec.docs)
+        _progress(f"text: generating {spec.docs} documents")
+        with _temp_corpus(spec) as path:
+            texts = [r["text"] for r in generate(spec)]
+            runs = self.spec.runs
+            rows = []
+            base = measure(lambda: naive_dedup(iter(texts), self.params), runs)
+            rows.append(_row("naive datasketch pipeline, 1 core", base, spec.docs, base))
+            for workers in self._workers():
+                timing = measure(lambda w=workers: cluster(read_inputs([path]), workers=w), runs)
+                rows.append(_row(_label(workers), timing, spec.docs, base, workers))
+            timing = measure(lambda: cluster(read_inputs([path]), None, _PLAIN, workers=1), runs)
+            rows.append(_row(f"{_label(1)}, --no-chrome", timing, spec.docs, base))
+            self.say(
+                f"\nText input: {spec.docs} generated news-length documents (~20% near-duplicates),"
+                " JSONL from disk, end to end"
+            )
+            self.say(table(rows, self._header("docs", "naive")))
+
+    def index_memory(self) -> None:
+        """Bytes per indexed document: datasketch MinHashLSH with MinHash objects, and ours."""
+        spec = CorpusSpec(self.spec.index_docs)
+        _progress(f"index memory: {spec.docs} documents")
+        sketch = DocSketcher(self.params)
+        docs = [sketch(CleanDoc(id=r["id"], source="gen", text=r["text"])) for r in generate(spec)]
+        datasketch_bytes = _traced(lambda: _datasketch_index(docs, self.params))
+        ours = _traced(lambda: _band_index(docs, self.params))
+        leaders = cluster_sketches(docs, self.params)
+        kept = sum(a.kept for a in leaders)
+        shingles = sum(d.shingles.nbytes for d, a in zip(docs, leaders, strict=True) if a.kept)
+        rows = [
+            ["datasketch MinHashLSH + LeanMinHash objects", f"{datasketch_bytes / spec.docs:.0f}"],
+            ["dedup band buckets (numpy)", f"{ours / spec.docs:.0f}"],
+            ["dedup shingle sets kept for verification", f"{shingles / spec.docs:.0f}"],
+        ]
+        self.say(
+            f"\nIndex memory: {spec.docs} generated documents ({kept} kept), bytes per document "
+            "(tracemalloc)"
+        )
+        self.say(table(rows, ["structure", "bytes/doc"]))
+        self.say(f"peak RSS of this process so far: {_max_rss_mib():.0f} MiB")
+
+
+def _warm_up(paths: Sequence[Path]) -> None:
+    """Load trafilatura's and dedup's lazily built parts before anything is timed."""
+    list(trafilatura_texts(paths))
+    cluster(read_inputs([str(p) for p in paths]), workers=1)
+
+
+def _label(workers: int) -> str:
+    return f"dedup cluster, {workers} worker{'s' if workers > 1 else ''}"
+
+
+def _datasketch_index(docs: Sequence[Sketched], params: Params) -> object:
+    lsh = MinHashLSH(threshold=params.lsh_threshold, num_perm=params.num_perm)
+    for number, doc in enumerate(docs):
+        lsh.insert(
+            number, LeanMinHash(seed=params.seed, hashvalues=doc.signature, scheme=HASH_SCHEME)
+        )
+    return lsh
+
+
+def _band_index(docs: Sequence[Sketched], params: Params) -> object:
+    bands, rows = lsh_shape(params.lsh_threshold, params.num_perm)
+    signatures = np.stack([d.signature for d in docs])
+    buckets = BandBuckets(band_hashes(signatures, bands, rows), np.ones(len(docs), dtype=bool))
+    for number in range(len(docs)):
+        buckets.add_leader(number)
+    return buckets
+
+
+def _traced(build: Callable[[], object]) -> int:
+    """Bytes still allocated by what ``build`` returns (tracemalloc, while it is alive)."""
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    kept = build()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del kept
+    return after - before
+
+
+def _max_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@contextmanager
+def _temp_corpus(spec: CorpusSpec) -> Iterator[str]:
+    with tempfile.TemporaryDirectory(prefix="dedup-bench-") as folder:
+        path = os.path.join(folder, "corpus.jsonl")
+        with open(path, "w", encoding="utf-8") as stream:
+            write_jsonl(spec, stream)
+        yield path
+
+
+def _progress(message: str) -> None:
+    sys.stderr.write(f"dedup bench: {message}\n")
+    sys.stderr.flush()
+
+
+def run(spec: BenchSpec, out: TextIO = sys.stdout) -> None:
+    """Run every section of the benchmark and print its tables."""
+    Bench(spec, out).run()
