@@ -1,4 +1,9 @@
+import re
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dedup.clean import ChromeSettings, Cleaner, remove_repeated
 from dedup.records import Record
@@ -192,3 +197,71 @@ def test_the_line_model_never_removes_a_whole_article_on_one_line():
     one_line = " ".join(ARTICLE * 3)
     lines, removed = clean_text(one_line, ChromeSettings(model_threshold=0.01))
     assert lines == [one_line] and not removed
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_normalise_text_folds_whitespace_like_the_regex_it_replaced(text):
+    from dedup.clean.text import normalise_text
+
+    folded = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    lines = (re.sub(r"[^\S\n]+", " ", line).strip() for line in folded.split("\n"))
+    assert normalise_text(text) == "\n".join(line for line in lines if line)
+
+
+@given(st.text(max_size=80))
+def test_inline_suffix_is_found_wherever_the_line_starts(prefix):
+    from dedup.clean.chrome import trim_inline
+
+    line = prefix + "Tides do not wait.Click To Tweet"
+    kept, removed = trim_inline([line])
+    assert [r.line for r in removed] == ["Click To Tweet"]
+    assert kept[0].endswith("Tides do not wait.")
+
+
+def _first_rule_one_by_one(line: str) -> str | None:
+    from dedup.clean.chrome import _LONG_RULES, _MAX_RULE_WORDS, LINE_RULES
+
+    stripped = line.strip()
+    long_line = len(stripped.split()) > _MAX_RULE_WORDS
+    for name, pattern in LINE_RULES:
+        if (not long_line or name in _LONG_RULES) and pattern.match(stripped):
+            return f"rule:{name}"
+    return None
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Read more:",
+                "Subscribe",
+                "to our newsletter",
+                "All rights reserved.",
+                "©",
+                "Tags:",
+                "Share",
+                "Facebook",
+                "click here",
+                "Follow us on Twitter",
+                "by",
+                "June 9, 2025",
+                "[b]",
+                "[/b]",
+                "http://x.example",
+                "the board",
+                "said",
+                "(c) 2024",
+                "is not intended to be",
+                "investment advice",
+                "Comments",
+                "If you enjoyed this article",
+            ]
+        ),
+        max_size=12,
+    )
+)
+def test_the_combined_rule_regex_picks_the_rule_the_ordered_list_would(words):
+    from dedup.clean.chrome import ChromeSettings, rule_for
+
+    line = " ".join(words)
+    assert rule_for(line, ChromeSettings()) == _first_rule_one_by_one(line)

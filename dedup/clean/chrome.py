@@ -120,7 +120,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"^(an error (has )?occurred|something went wrong)[,.!]? ?(please )?try again( later)?[.!]?$"
         ),
     ),
-    ("shortcode", _rx(r"^\[(\w+)\b[^\]]*\].{0,200}\[/\1\]$")),
+    ("shortcode", _rx(r"^\[(?P<tag>\w+)\b[^\]]*\].{0,200}\[/(?P=tag)\]$")),
     (
         "byline",
         _rx(
@@ -204,6 +204,7 @@ BIO_MIN_POSITION = 0.8
 
 # Share prompts that page templates glue onto the end of a quoted sentence.
 INLINE_SUFFIX = _rx(r"\s*\b(click to (tweet|share)|tweet this)\s*$")
+_INLINE_SUFFIX_CHARS = 48
 
 # Wire credits and similar lines inside a story that look like chrome but are article text.
 BUILTIN_PROTECT: tuple[re.Pattern[str], ...] = (
@@ -278,10 +279,20 @@ def rule_for(line: str, settings: ChromeSettings) -> str | None:
         if pattern.search(stripped):
             return f"rule:user:{pattern.pattern}"
     long_line = len(stripped.split()) > _MAX_RULE_WORDS
-    for name, pattern in LINE_RULES:
-        if (not long_line or name in _LONG_RULES) and pattern.match(stripped):
-            return f"rule:{name}"
-    return None
+    match = (_LONG_RULES_RX if long_line else _ALL_RULES_RX).match(stripped)
+    return f"rule:{_RULE_NAMES[match.lastgroup]}" if match and match.lastgroup else None
+
+
+def _combined(names: Sequence[str]) -> re.Pattern[str]:
+    """One regex trying the rules in order: its first matching alternative is the first rule."""
+    rules = dict(LINE_RULES)
+    return _rx("|".join(f"(?P<r{_RULE_INDEX[n]}>(?:{rules[n].pattern}))" for n in names))
+
+
+_RULE_INDEX = {name: i for i, (name, _) in enumerate(LINE_RULES)}
+_RULE_NAMES = {f"r{i}": name for name, i in _RULE_INDEX.items()}
+_ALL_RULES_RX = _combined([name for name, _ in LINE_RULES])
+_LONG_RULES_RX = _combined([name for name, _ in LINE_RULES if name in _LONG_RULES])
 
 
 def is_structured(line: str) -> bool:
@@ -293,7 +304,8 @@ def trim_inline(lines: Sequence[str]) -> tuple[list[str], list[Removal]]:
     """Cut chrome glued to the end of an article sentence ("...every day.Click To Tweet")."""
     kept, removed = [], []
     for line in lines:
-        match = INLINE_SUFFIX.search(line)
+        # Only the end of a line can hold the suffix; ``pos`` keeps ``\b`` seeing the whole line.
+        match = INLINE_SUFFIX.search(line, max(0, len(line) - _INLINE_SUFFIX_CHARS))
         if match and match.start() > 0:
             removed.append(Removal(match.group().strip(), "rule:inline-share"))
             line = line[: match.start()].rstrip()

@@ -30,6 +30,7 @@ from dedup.records import CleanDoc, Record
 # Titles repeated in a page's header area: headline-like lines (4 to 20 words, no
 # sentence-final punctuation) among the first HEAD_LINES lines, repeated soon after.
 HEAD_LINES = 8
+MAX_TITLE_CHARS = 300  # no title is longer: longer lines are never compared with it
 HEADING = re.compile(r"^(?=(?:\S+\s+){3,19}\S+$).*[^.!?:;,\"\u201d]$")
 
 
@@ -112,6 +113,7 @@ class Cleaner:
                 removed.append(Removal(line, reason))
             elif (
                 0 < i < HEAD_LINES * 2
+                and len(line) <= MAX_TITLE_CHARS
                 and not is_structured(line)
                 and line_key(line) in titles | headings
             ):
@@ -156,12 +158,13 @@ def remove_repeated(docs: Sequence[CleanDoc], settings: ChromeSettings) -> list[
         return list(docs)
     counter = LineCounter()
     sites = [site_key(doc) for doc in docs]
-    for doc, site in zip(docs, sites, strict=True):
-        counter.add(site, doc.text.split("\n"))
+    keys = [[line_key(line) for line in doc.text.split("\n")] if doc.text else [] for doc in docs]
+    for site, doc_keys in zip(sites, keys, strict=True):
+        counter.add(site, doc_keys)
     out = []
-    for doc, site in zip(docs, sites, strict=True):
+    for doc, site, doc_keys in zip(docs, sites, keys, strict=True):
         lines = doc.text.split("\n") if doc.text else []
-        counts = [counter.count(site, line) for line in lines]
+        counts = [counter.count(site, key) for key in doc_keys]
         if max(counts, default=0) < settings.repeat_min_docs:
             out.append(doc)
             continue

@@ -47,12 +47,13 @@ class LineCounter:
     def __init__(self) -> None:
         self._counts: Counter[tuple[str, int]] = Counter()
 
-    def add(self, site: str, lines: Iterable[str]) -> None:
-        for key in {line_key(line) for line in lines}:
+    def add(self, site: str, keys: Iterable[int]) -> None:
+        """Count one document of ``site`` with these line keys (:func:`line_key`)."""
+        for key in set(keys):
             self._counts[(site, key)] += 1
 
-    def count(self, site: str, line: str) -> int:
-        return self._counts.get((site, line_key(line)), 0)
+    def count(self, site: str, key: int) -> int:
+        return self._counts.get((site, key), 0)
 
 
 def strip_repeated(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
-
-_SPACES = re.compile(r"[^\S\n]+")
 
 
 def normalise_text(text: str) -> str:
     """NFC-normalise, fold runs of spaces, and drop blank lines; line breaks are kept."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    # str.split() splits on exactly the characters the regex ``[^\S\n]`` would fold.
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
