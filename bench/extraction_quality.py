@@ -41,8 +41,8 @@ from dedup.quality import (
     aggregate,
     mean_fraction,
     score,
+    shingles,
     snippet_score,
-    tokenize,
 )
 from dedup.records import Record
 
@@ -91,20 +91,13 @@ def line_oracle(page: Page, text: str) -> str:
     trafilatura's output. A line counts as article when at least half of its
     word 3-grams (all its words, for shorter lines) occur in the ground truth.
     """
-    truth = _grams(page.truth)
+    truth = set(shingles(page.truth, 3))
     kept = [
-        line for line in text.split("\n") if (g := _grams(line)) and len(g & truth) >= len(g) / 2
+        line
+        for line in text.split("\n")
+        if (g := set(shingles(line, 3))) and len(g & truth) >= len(g) / 2
     ]
     return "\n".join(kept)
-
-
-def _grams(text: str, size: int = 3) -> set[tuple[str, ...]]:
-    words = tokenize(text)
-    return (
-        {tuple(words[i : i + size]) for i in range(max(1, len(words) - size + 1))}
-        if words
-        else set()
-    )
 
 
 DERIVED: dict[str, tuple[str, Callable[[Page, str], str]]] = {

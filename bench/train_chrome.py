@@ -483,7 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = load_pages(data, args.workers, args.cache)
     if args.without_scrapinghub:
         pages = [page for page in pages if page.dataset != "scrapinghub"]
-    datasets = sorted({page.dataset for page in pages}, reverse=True)
+    datasets = sorted({page.dataset for page in pages})  # scrapinghub, then wcxb
     features = [line_features(page.lines) for page in pages]
     for page, x in zip(pages, features, strict=True):
         drop_uncertain(page, x)

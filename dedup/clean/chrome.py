@@ -295,9 +295,13 @@ _ALL_RULES_RX = _combined([name for name, _ in LINE_RULES])
 _LONG_RULES_RX = _combined([name for name, _ in LINE_RULES if name in _LONG_RULES])
 
 
+def is_table_row(line: str) -> bool:
+    return line.startswith("|")
+
+
 def is_structured(line: str) -> bool:
     """A list item or table row: repeated ones are content (specs, tables), not a repeated title."""
-    return line.startswith(("- ", "* ", "| "))
+    return line.startswith(("- ", "* ")) or is_table_row(line)
 
 
 def trim_inline(lines: Sequence[str]) -> tuple[list[str], list[Removal]]:

@@ -17,6 +17,7 @@ from dedup.clean.chrome import (
     is_paragraph,
     is_protected,
     is_structured,
+    is_table_row,
     rule_for,
     tail_lines,
     trim_inline,
@@ -98,10 +99,8 @@ class Cleaner:
         headline = None if title else headline_index(lines)
         blocks = block_lines(lines)
         tails = tail_lines(lines)
-        titles = {line_key(t) for t in (title, lines[0] if lines else None) if t}
-        headings: set[str] = (
-            set()
-        )  # headline-like lines of the header area, above the first paragraph
+        # The title, and headline-like lines of the header area (above the first paragraph).
+        headings = {line_key(t) for t in (title, lines[0] if lines else None) if t}
         header = True
         kept: list[str] = []
         for i, line in enumerate(lines):
@@ -115,15 +114,14 @@ class Cleaner:
                 0 < i < HEAD_LINES * 2
                 and len(line) <= MAX_TITLE_CHARS
                 and not is_structured(line)
-                and line_key(line) in titles | headings
+                and line_key(line) in headings
             ):
                 removed.append(Removal(line, "rule:repeated-heading"))
             elif (
                 scores is not None
                 and scores[i] >= self.model_threshold
                 and i != headline
-                and not line.startswith("|")
-                and len(line.split()) <= MODEL_MAX_WORDS
+                and model_judges(line)
             ):
                 removed.append(Removal(line, "model", score=float(scores[i])))
             else:
@@ -132,6 +130,11 @@ class Cleaner:
                 if header and i < HEAD_LINES and HEADING.match(line):
                     headings.add(line_key(line))
         return kept, removed
+
+
+def model_judges(line: str) -> bool:
+    """Lines like those the model was trained on: no table rows, at most ``MODEL_MAX_WORDS`` words."""
+    return not is_table_row(line) and len(line.split()) <= MODEL_MAX_WORDS
 
 
 def headline_index(lines: Sequence[str]) -> int | None:
