@@ -22,7 +22,14 @@ from dedup.records import CleanDoc, Problem, Record
 from dedup.sketch import Sketcher
 
 CHUNK = 32
-"""Records per task sent to a worker: fewer round trips for cheap text records."""
+"""Most records per task sent to a worker: fewer round trips for cheap text records."""
+CHUNK_CHARS = 200_000
+"""A task closes at this much input text: two or three HTML pages, dozens of short texts."""
+
+
+def record_size(record: Record) -> int:
+    """Characters a record brings to cleaning: what its cleaning time grows with."""
+    return len(record.html or "") + len(record.text or "")
 
 
 @dataclass(slots=True)
@@ -147,7 +154,8 @@ def prepare_all(
     prepared: list[Prepared] = []
     reuse = _Reuse()
     factory = partial(Preparer, params, settings, fast)
-    for item in parallel_map(factory, reuse.unique(records), workers, chunk_size=CHUNK):
+    chunks = {"chunk_size": CHUNK, "weight": record_size, "chunk_weight": CHUNK_CHARS}
+    for item in parallel_map(factory, reuse.unique(records), workers, **chunks):
         prepared.extend(reuse.copies(prepared))
         reuse.plan.popleft()
         prepared.append(item)

@@ -13,8 +13,6 @@ line model do.
 
 from __future__ import annotations
 
-import multiprocessing
-import multiprocessing.connection
 import queue
 import threading
 import time
@@ -28,7 +26,7 @@ from dedup.clean import ChromeSettings
 from dedup.cluster.online import judge_for
 from dedup.config import Params
 from dedup.index.store import Entry, IndexStore
-from dedup.parallel import _init_worker, _run_chunk, start_method
+from dedup.parallel import _init_worker, _run_chunk, worker_context
 from dedup.pipeline import Prepared, Preparer
 from dedup.records import Assignment, CleanDoc, Problem, Record
 
@@ -91,7 +89,7 @@ def _ordered(
         for item in items:
             yield item, fn(item) if isinstance(item, Record) else None
         return
-    ctx = multiprocessing.get_context(start_method())
+    ctx = worker_context(fn_factory)
     inflight: queue.Queue[Any] = queue.Queue(maxsize=workers * 4)
     done = object()
     with ProcessPoolExecutor(

@@ -20,12 +20,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
 WORD, NAME, NUMBER = "w:", "e:", "n:"
 KINDS = (WORD, NAME, NUMBER)
 
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {
+_NEWS_STOP = {
     "said", "says", "say", "just", "like", "new", "year", "years", "also", "according",
     "told", "including", "people", "time", "week", "day", "percent",
 }  # fmt: skip
@@ -73,9 +71,22 @@ def _stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words plus news filler, imported on first use.
+
+    Importing sklearn takes about half a second; processes that never build
+    stories (workers, ``dedup filter``) should not pay for it.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | _NEWS_STOP
+
+
 def _is_headline(tokens: list[str]) -> bool:
     """Title Case lines capitalise every content word; their capitals say nothing."""
-    content = [t for t in tokens if t.casefold() not in _STOP]
+    stop = stop_words()
+    content = [t for t in tokens if t.casefold() not in stop]
     return len(content) >= 3 and all(t[0].isupper() for t in content)
 
 
@@ -93,7 +104,7 @@ def _line_names(line: str, found: set[str]) -> None:
         if not _SENTENCE_END.isdisjoint(line[start : match.start()]):
             continue
         key = _stem(word.casefold())
-        if key not in _STOP and len(key) > 1:
+        if key not in stop_words() and len(key) > 1:
             found.add(key)
 
 
@@ -109,7 +120,7 @@ def names(text: str) -> set[str]:
 def _key(token: str) -> str | None:
     """The stemmed, case-folded form of a token, or ``None`` for a stop word."""
     word = _stem(token.casefold())
-    return None if word in _STOP or len(word) < 2 else word
+    return None if word in stop_words() or len(word) < 2 else word
 
 
 def features(text: str) -> Counter[str]:
