@@ -13,12 +13,19 @@ absolute times do not). Baselines:
 
 Real pages come from the shared data set (skipped with a message when it is
 absent); the text corpus is generated (:mod:`dedup.synth.corpus`).
+
+One-core rows are measured side by side: the input is cut into slices, and
+every configuration runs on each slice in turn before the next slice starts.
+On a shared machine speed drifts by a fifth within seconds, so whole runs
+taken one after the other compare different machines; configurations that
+take turns on the same slice see the same one. All-worker rows are whole runs,
+each next to a whole run of its baseline.
 """
 
 from __future__ import annotations
 
 import gzip
-import os
+import json
 import resource
 import statistics
 import sys
@@ -26,7 +33,6 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -45,7 +51,7 @@ from dedup.parallel import default_workers
 from dedup.pipeline import DocSketcher
 from dedup.records import CleanDoc
 from dedup.sketch.minhash import HASH_SCHEME
-from dedup.synth.corpus import CorpusSpec, generate, write_jsonl
+from dedup.synth.corpus import CorpusSpec, generate
 
 PAGE_SETS = ("scrapinghub-aeb/html", "wcxb-dev-articles/html")
 _PLAIN = ChromeSettings(enabled=False)
@@ -62,10 +68,14 @@ class BenchSpec:
     workers: int = 0
     data: Path | None = None
     index_docs: int = 10_000
+    slice_pages: int = 20
+    slice_docs: int = 1_000
 
     @classmethod
     def quick(cls, data: Path | None = None, workers: int = 0) -> BenchSpec:
-        return cls(runs=1, docs=200, pages=4, workers=workers, data=data, index_docs=200)
+        return cls(
+            runs=1, docs=200, pages=4, workers=workers, data=data, index_docs=200, slice_docs=100
+        )
 
 
 @dataclass(slots=True)
@@ -85,6 +95,37 @@ def measure(fn: Callable[[], object], runs: int) -> Timing:
         walls.append(time.perf_counter() - started)
         cpus.append(_cpu_seconds() - before)
     return Timing(statistics.median(walls), statistics.median(cpus))
+
+
+def measure_side_by_side(
+    configs: dict[str, Callable[[int], object]], slices: int, runs: int
+) -> dict[str, Timing]:
+    """Each configuration run on slice ``0 .. slices-1`` in turn; medians over runs of the totals.
+
+    The order of the configurations rotates from one slice (and run) to the
+    next, so none always runs first, on a cold cache, or last.
+    """
+    names = list(configs)
+    walls: dict[str, list[float]] = {name: [] for name in names}
+    cpus: dict[str, list[float]] = {name: [] for name in names}
+    for run in range(runs):
+        wall = dict.fromkeys(names, 0.0)
+        cpu = dict.fromkeys(names, 0.0)
+        for number in range(slices):
+            turn = (number + run) % len(names)
+            for name in names[turn:] + names[:turn]:
+                before = _cpu_seconds()
+                started = time.perf_counter()
+                configs[name](number)
+                wall[name] += time.perf_counter() - started
+                cpu[name] += _cpu_seconds() - before
+        for name in names:
+            walls[name].append(wall[name])
+            cpus[name].append(cpu[name])
+    return {
+        name: Timing(statistics.median(walls[name]), statistics.median(cpus[name]))
+        for name in names
+    }
 
 
 def _cpu_seconds() -> float:
@@ -117,9 +158,9 @@ def page_paths(data: Path, limit: int | None) -> list[Path]:
     return paths[:limit] if limit else paths
 
 
-def trafilatura_texts(paths: Sequence[Path]) -> Iterator[str]:
+def trafilatura_texts(paths: Sequence[Path | str]) -> Iterator[str]:
     for path in paths:
-        html = gzip.decompress(path.read_bytes())
+        html = gzip.decompress(Path(path).read_bytes())
         yield trafilatura.extract(html, include_comments=False, deduplicate=False) or ""
 
 
@@ -190,29 +231,46 @@ class Bench:
             return
         paths = page_paths(data, self.spec.pages)
         inputs = [str(p) for p in paths]
+        slices = _slices(inputs, self.spec.slice_pages)
         runs = self.spec.runs
-        _progress(f"HTML: {len(paths)} pages")
+        _progress(f"HTML: {len(paths)} pages in {len(slices)} slices")
         _warm_up(paths[:2])
-        floor = measure(lambda: list(trafilatura_texts(paths)), runs)
-        rows = [_row("trafilatura alone, 1 core", floor, len(paths), floor)]
-        naive = measure(lambda: naive_dedup(trafilatura_texts(paths), self.params), runs)
-        rows.append(_row("naive datasketch pipeline, 1 core", naive, len(paths), floor))
-        results, timings = {}, {}
-        for workers in self._workers():
-            timings[workers] = measure(
-                lambda w=workers: results.__setitem__(w, cluster(read_inputs(inputs), workers=w)),
+        one = measure_side_by_side(
+            {
+                "floor": lambda n: list(trafilatura_texts(slices[n])),
+                "naive": lambda n: naive_dedup(trafilatura_texts(slices[n]), self.params),
+                "dedup": lambda n: cluster(read_inputs(slices[n]), workers=1),
+                "plain": lambda n: cluster(read_inputs(slices[n]), None, _PLAIN, workers=1),
+            },
+            len(slices),
+            runs,
+        )
+        floor = one["floor"]
+        rows = [
+            _row("trafilatura alone, 1 core", floor, len(paths), floor),
+            _row("naive datasketch pipeline, 1 core", one["naive"], len(paths), floor),
+            _row(_label(1), one["dedup"], len(paths), floor),
+            _row(f"{_label(1)}, --no-chrome", one["plain"], len(paths), floor),
+        ]
+        if self.cores > 1:
+            whole = measure_side_by_side(
+                {
+                    "floor": lambda _: list(trafilatura_texts(inputs)),
+                    "all": lambda _: cluster(read_inputs(inputs), workers=self.cores),
+                },
+                1,
                 runs,
             )
-            rows.append(_row(_label(workers), timings[workers], len(paths), floor, workers))
-        plain = measure(lambda: cluster(read_inputs(inputs), None, _PLAIN, workers=1), runs)
-        rows.append(_row(f"{_label(1)}, --no-chrome", plain, len(paths), floor))
+            label = f"{_label(self.cores)} (x a whole 1-core trafilatura run)"
+            rows.append(_row(label, whole["all"], len(paths), whole["floor"], self.cores))
         self.say(f"\nHTML pages: {len(paths)} real pages from {data}")
         self.say(table(rows, self._header("pages", "trafilatura")))
-        stages = measure(lambda: self._sketch_and_cluster(results[1].docs), runs)
-        whole = timings[1].cpu
+        result = cluster(read_inputs(inputs), workers=1)
+        whole_one = measure(lambda: cluster(read_inputs(inputs), workers=1), 1)
+        stages = measure(lambda: self._sketch_and_cluster(result.docs), runs)
         self.say(
-            f"MinHash + LSH + clustering: {stages.cpu:.2f} CPU s of {whole:.2f} for the whole "
-            f"1-worker pipeline ({100 * stages.cpu / whole:.1f}%)"
+            f"MinHash + LSH + clustering: {stages.cpu:.2f} CPU s of {whole_one.cpu:.2f} for a "
+            f"whole 1-worker run ({100 * stages.cpu / whole_one.cpu:.1f}%)"
         )
 
     def _sketch_and_cluster(self, docs: Sequence[CleanDoc]) -> None:
@@ -222,22 +280,48 @@ class Bench:
     def text(self) -> None:
         spec = CorpusSpec(self.spec.docs)
         _progress(f"text: generating {spec.docs} documents")
-        with _temp_corpus(spec) as path:
-            texts = [r["text"] for r in generate(spec)]
-            runs = self.spec.runs
-            rows = []
-            base = measure(lambda: naive_dedup(iter(texts), self.params), runs)
-            rows.append(_row("naive datasketch pipeline, 1 core", base, spec.docs, base))
-            for workers in self._workers():
-                timing = measure(lambda w=workers: cluster(read_inputs([path]), workers=w), runs)
-                rows.append(_row(_label(workers), timing, spec.docs, base, workers))
-            timing = measure(lambda: cluster(read_inputs([path]), None, _PLAIN, workers=1), runs)
-            rows.append(_row(f"{_label(1)}, --no-chrome", timing, spec.docs, base))
-            self.say(
-                f"\nText input: {spec.docs} generated news-length documents (~20% near-duplicates),"
-                " JSONL from disk, end to end"
+        records = list(generate(spec))
+        size = self.spec.slice_docs
+        parts = [records[i : i + size] for i in range(0, len(records), size)]
+        texts = [[r["text"] for r in part] for part in parts]
+        runs = self.spec.runs
+        with tempfile.TemporaryDirectory(prefix="dedup-bench-") as folder:
+            paths = [
+                _write_jsonl(part, Path(folder) / f"part{n}.jsonl") for n, part in enumerate(parts)
+            ]
+            whole = _write_jsonl(records, Path(folder) / "corpus.jsonl")
+            one = measure_side_by_side(
+                {
+                    "naive": lambda n: naive_dedup(iter(texts[n]), self.params),
+                    "dedup": lambda n: cluster(read_inputs([paths[n]]), workers=1),
+                    "plain": lambda n: cluster(read_inputs([paths[n]]), None, _PLAIN, workers=1),
+                },
+                len(parts),
+                runs,
             )
-            self.say(table(rows, self._header("docs", "naive")))
+            base = one["naive"]
+            rows = [
+                _row("naive datasketch pipeline, 1 core", base, spec.docs, base),
+                _row(_label(1), one["dedup"], spec.docs, base),
+                _row(f"{_label(1)}, --no-chrome", one["plain"], spec.docs, base),
+            ]
+            if self.cores > 1:
+                every = [text for part in texts for text in part]
+                pair = measure_side_by_side(
+                    {
+                        "naive": lambda _: naive_dedup(iter(every), self.params),
+                        "all": lambda _: cluster(read_inputs([whole]), workers=self.cores),
+                    },
+                    1,
+                    runs,
+                )
+                label = f"{_label(self.cores)} (x a whole naive run)"
+                rows.append(_row(label, pair["all"], spec.docs, pair["naive"], self.cores))
+        self.say(
+            f"\nText input: {spec.docs} generated news-length documents (~20% near-duplicates),"
+            f" JSONL from disk, end to end, one-core rows in slices of {size}"
+        )
+        self.say(table(rows, self._header("docs", "naive")))
 
     def index_memory(self) -> None:
         """Bytes per indexed document: datasketch MinHashLSH with MinHash objects, and ours."""
@@ -306,13 +390,15 @@ def _max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-@contextmanager
-def _temp_corpus(spec: CorpusSpec) -> Iterator[str]:
-    with tempfile.TemporaryDirectory(prefix="dedup-bench-") as folder:
-        path = os.path.join(folder, "corpus.jsonl")
-        with open(path, "w", encoding="utf-8") as stream:
-            write_jsonl(spec, stream)
-        yield path
+def _slices(items: Sequence[str], size: int) -> list[list[str]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _write_jsonl(records: Sequence[dict[str, object]], path: Path) -> str:
+    with path.open("w", encoding="utf-8") as stream:
+        for record in records:
+            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return str(path)
 
 
 def _progress(message: str) -> None:

@@ -7,6 +7,7 @@ warning an error).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -610,7 +611,8 @@ def bench(
 
     data = data or Path(os.environ.get("DEDUP_SHARED_DATA", "../shared/data"))
     base = suite.BenchSpec.quick() if quick else suite.BenchSpec()
-    spec = suite.BenchSpec(
+    spec = dataclasses.replace(
+        base,
         runs=runs or base.runs,
         docs=docs or base.docs,
         pages=pages or base.pages,
