@@ -32,7 +32,7 @@ from dedup.index.store import IndexParams, IndexStore, IndexStoreError, parse_ag
 from dedup.io import JsonlWriter, read_inputs
 from dedup.output import clean_row, cluster_row, filter_row, kept_row, problem_row
 from dedup.report import Reporter
-from dedup.story import KEEP_MODES, StoryParams, parse_window
+from dedup.story import KEEP_MODES, StoryParams, load_story_params, parse_window
 from dedup.story.explain import explain_files
 from dedup.story.output import add_story_fields
 from dedup.stream import FilterStats, Outcome, timed
@@ -65,7 +65,9 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No summary or progre
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Also list ignored files.")]
 Config = Annotated[
     Path | None,
-    typer.Option(help="TOML file with parameters and a [clean] table (or pyproject [tool.dedup])."),
+    typer.Option(
+        help="TOML file with parameters and [clean] / [story] tables (or pyproject [tool.dedup])."
+    ),
 ]
 
 
@@ -226,16 +228,16 @@ def cluster(
         bool, typer.Option("--text", help="Include cleaned text in stdout rows.")
     ] = False,
     stories: StoriesFlag = False,
-    keep: Keep = "per-copy",
+    keep: Keep = None,
     story_threshold: StoryThreshold = None,
-    story_window: StoryWindow = "7d",
+    story_window: StoryWindow = None,
     strict: Strict = False,
     fast: Fast = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
     """Group near-duplicates: one JSON line per document with its cluster and whether it is kept."""
-    story_params = _story_params(stories, keep, story_threshold, story_window)
+    story_params = _story_params(config, stories, keep, story_threshold, story_window)
     params = _params(
         config,
         threshold=threshold,
@@ -547,9 +549,10 @@ StoriesFlag = Annotated[
     bool, typer.Option("--stories", help="Also group rewrites of one event: adds `story`.")
 ]
 Keep = Annotated[
-    str,
+    str | None,
     typer.Option(
-        help=f"Keep one document {' or '.join(KEEP_MODES)} (per-story implies --stories)."
+        help=f"Keep one document {' or '.join(KEEP_MODES)} (per-story implies --stories) "
+        "[default: per-copy]."
     ),
 ]
 StoryThreshold = Annotated[
@@ -557,19 +560,28 @@ StoryThreshold = Annotated[
     typer.Option(help=f"Story score needed to join a story [default: {StoryParams().threshold}]."),
 ]
 StoryWindow = Annotated[
-    str,
-    typer.Option(help="Most time between dated documents of one story: 7d, 36h, 2w or none."),
+    str | None,
+    typer.Option(
+        help="Most time between dated documents of one story: 7d, 36h, 2w or none [default: 7d]."
+    ),
 ]
 
 
 def _story_params(
-    stories: bool, keep: str, threshold: float | None, window: str
+    config: Path | None,
+    stories: bool,
+    keep: str | None,
+    threshold: float | None,
+    window: str | None,
 ) -> StoryParams | None:
+    """Story parameters from the ``[story]`` table and the options; ``None`` when stories are off."""
     try:
-        params = StoryParams(window=parse_window(window), keep=keep).updated(threshold=threshold)
+        enabled, params = load_story_params(config, keep=keep, threshold=threshold)
+        if window is not None:
+            params = dataclasses.replace(params, window=parse_window(window))
     except ConfigError as err:
         raise _usage_error(str(err)) from None
-    return params if stories or keep != "per-copy" else None
+    return params if stories or enabled or params.keep != "per-copy" else None
 
 
 @app.command("explain-story")
@@ -577,11 +589,12 @@ def explain_story(
     first: Annotated[str, typer.Argument(help="A document (any input type; first record).")],
     second: Annotated[str, typer.Argument(help="Another document.")],
     story_threshold: StoryThreshold = None,
+    config: Config = None,
     fast: Fast = False,
 ) -> None:
     """Why two documents do or do not tell one story: shared terms, names, figures, score."""
     try:
-        params = StoryParams().updated(threshold=story_threshold)
+        params = load_story_params(config, threshold=story_threshold)[1]
         row = explain_files(first, second, params, fast=fast)
     except (ConfigError, ValueError) as err:
         raise _usage_error(str(err)) from None

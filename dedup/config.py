@@ -3,7 +3,8 @@
 Defaults come from the measurements in ``bench/`` (see README, "Tuning"). A config
 file may be a ``dedup.toml`` with top-level keys or a ``pyproject.toml`` with a
 ``[tool.dedup]`` table; command-line options override it. Settings of the text
-cleaner live in a ``[clean]`` table (``[tool.dedup.clean]``).
+cleaner live in a ``[clean]`` table (``[tool.dedup.clean]``), those of the story
+level in a ``[story]`` table (read by :func:`dedup.story.load_story_params`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dedup.clean.model import ChromeModel
 
 SIMILARITY_MEASURES = ("jaccard", "containment")
 # Sub-tables of the config file, each read by its own loader.
-TABLES = ("clean",)
+TABLES = ("clean", "story")
 
 
 class ConfigError(ValueError):

@@ -182,6 +182,44 @@ def test_bad_story_options_are_one_line_usage_errors():
         assert result.stderr.decode().count("\n") == 1 and b"Traceback" not in result.stderr
 
 
+def test_story_table_in_the_config_turns_stories_on_and_options_win(tmp_path):
+    config = tmp_path / "dedup.toml"
+    config.write_text('[story]\nenabled = true\nthreshold = 0.99\nwindow = "none"\n')
+    stdin = _jsonl(_seed_records())
+    rows = _rows(run_cli("cluster", "-", "--config", str(config), "-w", "1", stdin=stdin))
+    seeds = [r for r in rows if r["id"].startswith("seed")]
+    assert len({r["story"] for r in seeds}) == 5  # at 0.99 no two rewrites share a story
+    args = ["--config", str(config), "--story-threshold", "0.25", "-w", "1"]
+    rows = _rows(run_cli("cluster", "-", *args, stdin=stdin))
+    assert len({r["story"] for r in rows if r["id"].startswith("seed")}) == 1
+
+
+def test_story_table_keep_per_story_and_its_errors(tmp_path):
+    config = tmp_path / "dedup.toml"
+    config.write_text('[story]\nkeep = "per-story"\n')
+    rows = _rows(
+        run_cli("cluster", "-", "--config", str(config), "-w", "1", stdin=_jsonl(_seed_records()))
+    )
+    assert sum(r["kept"] for r in rows) == 1
+    for table in (
+        "colour = 1",
+        "window = 7",
+        'window = "soon"',
+        "threshold = 'high'",
+        "enabled = 1",
+    ):
+        config.write_text(f"[story]\n{table}\n")
+        result = run_cli("cluster", str(SEEDS[0]), "--config", str(config))
+        assert result.returncode == 2, table
+        assert result.stderr.decode().count("\n") == 1 and b"Traceback" not in result.stderr
+        assert b"[story]" in result.stderr, result.stderr
+
+
+def _rows(result):
+    assert result.returncode == 0, result.stderr.decode()
+    return [json.loads(line) for line in result.stdout.decode().split("\n")[:-1]]
+
+
 def test_window_parsing():
     assert parse_window("7d") == parse_window("1w") == 7 * 86400
     assert parse_window("36h") == 36 * 3600 and parse_window("none") is None

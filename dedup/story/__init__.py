@@ -8,7 +8,7 @@ keep).
 """
 
 from dedup.story.assign import SAME_STORY, assign_stories, story_vectors
-from dedup.story.params import KEEP_MODES, LINKS, StoryParams, parse_window
+from dedup.story.params import KEEP_MODES, LINKS, StoryParams, load_story_params, parse_window
 
 __all__ = [
     "KEEP_MODES",
@@ -16,6 +16,7 @@ __all__ = [
     "SAME_STORY",
     "StoryParams",
     "assign_stories",
+    "load_story_params",
     "parse_window",
     "story_vectors",
 ]

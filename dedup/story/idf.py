@@ -83,9 +83,13 @@ class Idf:
         self._background = background
         self._run_df = run_df
         self._total = 1 + background.documents + run_docs
+        self._memo: dict[str, float] = {}
 
     def df(self, feature: str) -> int:
         return self._background.df.get(feature, 0) + self._run_df.get(feature, 0)
 
     def __call__(self, feature: str) -> float:
-        return math.log(self._total / (1 + self.df(feature))) + 1.0
+        value = self._memo.get(feature)
+        if value is None:
+            value = self._memo[feature] = math.log(self._total / (1 + self.df(feature))) + 1.0
+        return value

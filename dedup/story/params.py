@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from dedup.config import ConfigError
+from dedup.config import ConfigError, read_config
 
 LINKS = ("leader", "average", "complete")
 KEEP_MODES = ("per-copy", "per-story")
@@ -71,3 +71,34 @@ class StoryParams:
     def updated(self, **changes: Any) -> StoryParams:
         """A copy with the given fields changed; ``None`` values are ignored."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+_TABLE_ONLY = {"enabled"}
+
+
+def load_story_params(path: Path | None, **overrides: Any) -> tuple[bool, StoryParams]:
+    """(stories on?, parameters) from the ``[story]`` table of a config file.
+
+    ``enabled = true`` turns the story level on as ``--stories`` does;
+    ``window`` is a string like ``--story-window`` (``"7d"``, ``"none"``).
+    ``overrides`` (command-line options; ``None`` leaves a value alone) win.
+    """
+    table = dict(read_config(path).get("story", {}))
+    known = {f.name for f in fields(StoryParams)} | _TABLE_ONLY
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"{path}: unknown [story] setting(s): {', '.join(unknown)}")
+    enabled = table.pop("enabled", False)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{path}: [story] enabled must be true or false")
+    if "window" in table and not isinstance(table["window"], str):
+        raise ConfigError(f'{path}: [story] window must be a string such as "7d" or "none"')
+    try:
+        if "window" in table:
+            table["window"] = parse_window(table["window"])
+        if "background" in table:
+            table["background"] = Path(table["background"])
+        params = StoryParams(**table)
+    except (TypeError, ConfigError) as err:
+        raise ConfigError(f"{path}: [story]: {err}") from err
+    return enabled, params.updated(**overrides)

@@ -40,6 +40,14 @@ def _blank(text: str, covered: np.ndarray) -> str:
     return "".join(pieces)
 
 
+def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
+    """``np.isin(values, sorted_set)`` by binary search: ``sorted_set`` is sorted already."""
+    if not sorted_set.size:
+        return np.zeros(values.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_set, values), sorted_set.size - 1)
+    return sorted_set[at] == values
+
+
 def drop_shared_runs(texts: Sequence[str], size: int) -> list[str]:
     """Each text without the ``size``-word runs that also occur in another of ``texts``."""
     located = [_positions(text, size) for text in texts]
@@ -48,7 +56,7 @@ def drop_shared_runs(texts: Sequence[str], size: int) -> list[str]:
     shared = values[counts > 1]
     out = []
     for text, (words, hashes) in zip(texts, located, strict=True):
-        starts = np.isin(hashes, shared)
+        starts = _members(hashes, shared)
         if not starts.any():
             out.append(text)
             continue

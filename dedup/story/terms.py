@@ -95,6 +95,7 @@ def _line_names(line: str, found: set[str]) -> None:
     tokens = list(_TOKEN.finditer(line))
     if _is_headline([m.group() for m in tokens]):
         return
+    stop = stop_words()
     previous_end = -1
     for match in tokens:
         word, start = match.group(), previous_end
@@ -104,7 +105,7 @@ def _line_names(line: str, found: set[str]) -> None:
         if not _SENTENCE_END.isdisjoint(line[start : match.start()]):
             continue
         key = _stem(word.casefold())
-        if key not in stop_words() and len(key) > 1:
+        if key not in stop and len(key) > 1:
             found.add(key)
 
 

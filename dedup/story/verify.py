@@ -33,11 +33,11 @@ def weigh(counts: Mapping[str, int], idf: Idf, params: StoryParams) -> Vector:
     score like two short reports of one event.
     """
     boosts = _boosts(params)
-    weighted = {
-        f: (1.0 + math.log(n)) * idf(f) * boosts.get(f[:2], 1.0)
-        for f, n in counts.items()
-        if boosts.get(f[:2], 1.0) > 0
-    }
+    weighted = {}
+    for f, n in counts.items():
+        boost = boosts.get(f[:2], 1.0)
+        if boost > 0:
+            weighted[f] = (1.0 + math.log(n)) * idf(f) * boost
     raw = {f: weighted[f] for f in top_features(weighted, params.score_terms)}
     norm = math.sqrt(sum(w * w for w in raw.values()))
     return {f: w / norm for f, w in raw.items()} if norm else {}
