@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from dedup.config import load_chrome_settings, load_params
+from dedup.story import load_story_params
 from tests.conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -70,3 +71,4 @@ def test_config_examples_load(text: str, tmp_path: Path):
     path.write_text(text, encoding="utf-8")
     load_params(path)
     load_chrome_settings(path)
+    load_story_params(path)
