@@ -7,7 +7,10 @@ import subprocess
 import sys
 import time
 
-from dedup.parallel import parallel_map
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedup.parallel import _next_chunk, parallel_map
 from tests.conftest import ROOT, alive, descendants
 
 
@@ -20,6 +23,24 @@ def test_parallel_map_keeps_input_order():
     assert list(parallel_map(_Square, range(50), workers=2, chunk_size=3)) == [
         x * x for x in range(50)
     ]
+
+
+def test_weighted_chunks_keep_order_and_close_at_their_weight():
+    weights = [5, 1, 1, 9, 2, 2, 2, 2, 2, 30]
+    got = list(parallel_map(_Square, weights, workers=2, chunk_size=4, weight=int, chunk_weight=6))
+    assert got == [w * w for w in weights]
+
+
+@given(st.lists(st.integers(0, 50)), st.integers(1, 8), st.integers(1, 100))
+def test_chunks_partition_the_stream_by_count_and_weight(items, size, limit):
+    stream, chunks = iter(items), []
+    while chunk := _next_chunk(stream, size, int, limit):
+        chunks.append(chunk)
+    assert [x for chunk in chunks for x in chunk] == items
+    for chunk in chunks[:-1]:  # every chunk but the last closed at its count or its weight
+        assert len(chunk) == size or sum(chunk) >= limit
+    for chunk in chunks:  # and not before: without its last item it was still open
+        assert len(chunk) <= size and sum(chunk[:-1]) < limit
 
 
 def test_a_script_piped_on_stdin_can_use_workers():
