@@ -56,6 +56,8 @@ from dedup.synth.corpus import CorpusSpec, generate
 PAGE_SETS = ("scrapinghub-aeb/html", "wcxb-dev-articles/html")
 _PLAIN = ChromeSettings(enabled=False)
 """Text-level chrome removal off (``--no-chrome``): what the rest of the pipeline costs."""
+_RULES_ONLY = ChromeSettings(use_model=False)
+"""The cleaner without its line model (``--no-model``): rules and the repetition pass."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +297,9 @@ class Bench:
                     "naive": lambda n: naive_dedup(iter(texts[n]), self.params),
                     "dedup": lambda n: cluster(read_inputs([paths[n]]), workers=1),
                     "plain": lambda n: cluster(read_inputs([paths[n]]), None, _PLAIN, workers=1),
+                    "rules": lambda n: cluster(
+                        read_inputs([paths[n]]), None, _RULES_ONLY, workers=1
+                    ),
                 },
                 len(parts),
                 runs,
@@ -303,6 +308,7 @@ class Bench:
             rows = [
                 _row("naive datasketch pipeline, 1 core", base, spec.docs, base),
                 _row(_label(1), one["dedup"], spec.docs, base),
+                _row(f"{_label(1)}, --no-model", one["rules"], spec.docs, base),
                 _row(f"{_label(1)}, --no-chrome", one["plain"], spec.docs, base),
             ]
             if self.cores > 1:

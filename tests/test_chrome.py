@@ -2,10 +2,12 @@ import re
 import unicodedata
 
 import pytest
+import xxhash
 from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup.clean import ChromeSettings, Cleaner, remove_repeated
+from dedup.clean.repetition import line_key
 from dedup.records import Record
 
 ARTICLE = [
@@ -265,3 +267,9 @@ def test_the_combined_rule_regex_picks_the_rule_the_ordered_list_would(words):
 
     line = " ".join(words)
     assert rule_for(line, ChromeSettings()) == _first_rule_one_by_one(line)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=120))
+def test_line_key_is_the_hash_of_the_regex_folded_words(line):
+    words = re.sub(r"\W+", " ", line.casefold()).strip()
+    assert line_key(line) == xxhash.xxh3_64_intdigest(words.encode())

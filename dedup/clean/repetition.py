@@ -37,8 +37,18 @@ def site_key(doc: CleanDoc) -> str:
     return posixpath.dirname(doc.source)
 
 
+# ASCII bytes that are not word characters (``\W``) become spaces.
+_ASCII_NON_WORD = bytes(b if chr(b).isalnum() or b == ord("_") else 32 for b in range(256))
+
+
 def line_key(line: str) -> int:
-    return xxhash.xxh3_64_intdigest(_NON_WORD.sub(" ", line.casefold()).strip().encode())
+    """A hash of the line's words, case-folded: punctuation and spacing do not matter."""
+    folded = line.casefold()
+    if folded.isascii():  # same bytes as the regex gives, by a translation table (~5x faster)
+        words = b" ".join(folded.encode("ascii").translate(_ASCII_NON_WORD).split())
+    else:
+        words = _NON_WORD.sub(" ", folded).strip().encode()
+    return xxhash.xxh3_64_intdigest(words)
 
 
 class LineCounter:
