@@ -111,7 +111,9 @@ def cluster(
     if stories:
         story_params = stories if isinstance(stories, StoryParams) else StoryParams()
         docs, words = [p.doc for p in prepared], [p.sketch.words for p in prepared]
-        assignments = assign_stories(docs, words, assignments, story_params)
+        assignments = assign_stories(
+            docs, words, assignments, story_params, workers or default_workers()
+        )
     result = ClusterResult(
         docs=[p.doc for p in prepared],
         assignments=assignments,

@@ -157,6 +157,15 @@ def test_library_api_gives_story_on_assignments():
     assert result.stats.clusters == 5
 
 
+def test_story_features_found_in_workers_give_the_same_stories():
+    texts = SEED_TEXTS + OTHER_TEXTS
+    records = [dedup.Record(id=f"d{i}", source="t", text=t) for i, t in enumerate(texts)]
+    one, two = (dedup.cluster(records, stories=True, workers=w) for w in (1, 2))
+    stories = [(a.story, a.story_score) for a in one.assignments]
+    assert stories == [(a.story, a.story_score) for a in two.assignments]
+    assert len({a.story for a in one.assignments[:5]}) == 1
+
+
 def test_explain_story_shows_shared_names_figures_and_score():
     result = run_cli("explain-story", str(SEEDS[0]), str(SEEDS[3]))
     assert result.returncode == 0, result.stderr.decode()

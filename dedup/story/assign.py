@@ -8,9 +8,11 @@ they do at the copy level; documents without text have no story.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
+from dedup.parallel import parallel_map
 from dedup.records import Assignment, CleanDoc
 from dedup.story.group import StoryDoc, StoryMembership, group_stories
 from dedup.story.idf import Idf, count_documents, load_background
@@ -22,21 +24,32 @@ from dedup.story.verify import Vector, weigh
 SAME_STORY = "same_story"
 
 
-def story_vectors(texts: Sequence[str], params: StoryParams) -> list[Vector]:
-    """Weighted feature vectors of ``texts``, with IDF from the background plus these texts."""
+class _Features:
+    """Story features of one text; built once per worker process."""
+
+    def __call__(self, text: str) -> Counter[str]:
+        return features(text)
+
+
+def story_vectors(texts: Sequence[str], params: StoryParams, workers: int = 1) -> list[Vector]:
+    """Weighted feature vectors of ``texts``, with IDF from the background plus these texts.
+
+    The features of each text (most of the story level's time) are found in
+    ``workers`` processes; the IDF and the weighting need them all, and run here.
+    """
     if params.shared_run is not None:
         texts = drop_shared_runs(texts, params.shared_run)
-    counts = [features(text) for text in texts]
+    counts = list(parallel_map(_Features, texts, workers, chunk_size=32))
     total, df = count_documents(counts)
     idf = Idf(load_background(params.background), total, df)
     return [weigh(c, idf, params) for c in counts]
 
 
 def story_docs(
-    docs: Sequence[CleanDoc], words: Sequence[int], params: StoryParams
+    docs: Sequence[CleanDoc], words: Sequence[int], params: StoryParams, workers: int = 1
 ) -> list[StoryDoc]:
     """Documents ready for :func:`group_stories` (``words`` fixes the representative order)."""
-    vectors = story_vectors([d.text for d in docs], params)
+    vectors = story_vectors([d.text for d in docs], params, workers)
     return [StoryDoc(d.id, n, d.published, v) for d, n, v in zip(docs, words, vectors, strict=True)]
 
 
@@ -45,12 +58,13 @@ def assign_stories(
     words: Sequence[int],
     assignments: Sequence[Assignment],
     params: StoryParams,
+    workers: int = 1,
 ) -> list[Assignment]:
     """``assignments`` with ``story`` and ``story_score`` set (and, ``per-story``, one kept
     representative per story)."""
     reps = [i for i, a in enumerate(assignments) if a.status == "kept"]
     grouped = group_stories(
-        story_docs([docs[i] for i in reps], [words[i] for i in reps], params), params
+        story_docs([docs[i] for i in reps], [words[i] for i in reps], params, workers), params
     )
     by_cluster = {assignments[i].cluster: m for i, m in zip(reps, grouped, strict=True)}
     out = [_with_story(a, by_cluster) for a in assignments]
