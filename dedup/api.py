@@ -15,7 +15,7 @@ from dedup.clean import ChromeSettings
 from dedup.cluster import cluster_sketches
 from dedup.config import Params
 from dedup.parallel import default_workers
-from dedup.pipeline import clean_all, only_records, prepare_all
+from dedup.pipeline import DocSketcher, clean_all, only_records, prepare_all
 from dedup.records import Assignment, CleanDoc, Problem, Record
 from dedup.story import StoryParams, assign_stories
 from dedup.stream import filter_stream
@@ -106,8 +106,15 @@ def cluster(
         workers or default_workers(),
         fast,
         on_progress,
+        keep_shingles=False,
     )
-    assignments = cluster_sketches([p.sketch for p in prepared], params, release=True)
+    sketcher = DocSketcher(params)
+    assignments = cluster_sketches(
+        [p.sketch for p in prepared],
+        params,
+        release=True,
+        shingles_of=lambda i: sketcher.shingles(prepared[i].doc),
+    )
     if stories:
         story_params = stories if isinstance(stories, StoryParams) else StoryParams()
         docs, words = [p.doc for p in prepared], [p.sketch.words for p in prepared]

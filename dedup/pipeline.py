@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
 
+import numpy as np
 import xxhash
 
 from dedup.clean import ChromeSettings, Cleaner, remove_repeated
@@ -42,10 +43,16 @@ class Prepared:
 
 
 class DocSketcher:
-    """Sketch a cleaned document; holds the permutations, built once per process."""
+    """Sketch a cleaned document; holds the permutations, built once per process.
 
-    def __init__(self, params: Params) -> None:
+    Without ``keep_shingles`` the shingle set goes once the signature is made
+    (``Sketched.shingles`` is ``None``): a batch recomputes it, with
+    :meth:`shingles`, only for the few documents whose signature shares an LSH band.
+    """
+
+    def __init__(self, params: Params, keep_shingles: bool = True) -> None:
         self.sketcher = Sketcher(params.shingle_size, params.num_perm, params.seed)
+        self.keep_shingles = keep_shingles
 
     def __call__(self, doc: CleanDoc) -> Sketched:
         shingles, words = self.sketcher.shingles(doc.text)
@@ -53,18 +60,27 @@ class DocSketcher:
             id=doc.id,
             words=words,
             published=doc.published,
-            shingles=shingles,
+            shingles=shingles if self.keep_shingles else None,
             signature=self.sketcher.signature(shingles),
             has_text=bool(doc.text),
         )
+
+    def shingles(self, doc: CleanDoc) -> np.ndarray:
+        return self.sketcher.shingles(doc.text)[0]
 
 
 class Preparer:
     """Clean and sketch one record in a worker."""
 
-    def __init__(self, params: Params, settings: ChromeSettings, fast: bool = False) -> None:
+    def __init__(
+        self,
+        params: Params,
+        settings: ChromeSettings,
+        fast: bool = False,
+        keep_shingles: bool = True,
+    ) -> None:
         self.cleaner = Cleaner(settings, fast=fast)
-        self.sketch = DocSketcher(params)
+        self.sketch = DocSketcher(params, keep_shingles)
 
     def __call__(self, record: Record) -> Prepared:
         doc, error = self.cleaner(record)
@@ -145,15 +161,17 @@ def prepare_all(
     workers: int,
     fast: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    keep_shingles: bool = True,
 ) -> list[Prepared]:
     """Clean and sketch every record, then apply the corpus pass and re-sketch what it changed.
 
     Records identical in everything cleaning reads (a page fetched twice) are
     cleaned and sketched once (the pass over the corpus still counts each).
+    ``keep_shingles`` as in :class:`DocSketcher`.
     """
     prepared: list[Prepared] = []
     reuse = _Reuse()
-    factory = partial(Preparer, params, settings, fast)
+    factory = partial(Preparer, params, settings, fast, keep_shingles)
     chunks = {"chunk_size": CHUNK, "weight": record_size, "chunk_weight": CHUNK_CHARS}
     for item in parallel_map(factory, reuse.unique(records), workers, **chunks):
         prepared.extend(reuse.copies(prepared))
@@ -164,7 +182,7 @@ def prepare_all(
     prepared.extend(reuse.copies(prepared))
     before = [len(p.doc.removed) for p in prepared]
     remove_repeated([p.doc for p in prepared], settings)
-    sketch = DocSketcher(params)
+    sketch = DocSketcher(params, keep_shingles)
     for item, count in zip(prepared, before, strict=True):
         if len(item.doc.removed) != count:
             item.sketch = sketch(item.doc)

@@ -1,6 +1,7 @@
 import random
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,3 +118,27 @@ def test_similarity_measures():
     assert set_similarity(a, b, "jaccard") == 2 / 8
     assert set_similarity(a, b, "containment") == 2 / 4
     assert set_similarity(a, np.empty(0, dtype=np.uint32), "containment") == 0.0
+
+
+def test_shingle_sets_asked_for_only_when_a_band_is_shared_give_the_same_clusters():
+    full = corpus(7)
+    alone = doc("alone", words(random.Random(99), 80))
+    docs = [*full, alone]
+    sets = {i: d.shingles for i, d in enumerate(docs)}
+    lazy = [Sketched(d.id, d.words, d.published, None, d.signature, d.has_text) for d in docs]
+    asked: list[int] = []
+
+    def shingles_of(i: int) -> np.ndarray:
+        asked.append(i)
+        return sets[i]
+
+    got = cluster_sketches(lazy, PARAMS, release=True, shingles_of=shingles_of)
+    assert got == cluster_sketches(docs, PARAMS)
+    assert len(docs) - 1 not in asked  # a document sharing no band never needs its set
+    assert len(asked) == len(set(asked)) and asked
+
+
+def test_lazy_shingle_sets_need_a_source():
+    lazy = [Sketched(d.id, d.words, d.published, None, d.signature, d.has_text) for d in corpus(3)]
+    with pytest.raises(ValueError, match="shingles_of"):
+        cluster_sketches(lazy, PARAMS)

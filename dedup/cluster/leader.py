@@ -10,7 +10,7 @@ the visiting order depends on the documents only, not on input order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -34,7 +34,8 @@ class Sketched:
     id: str
     words: int
     published: str | None
-    shingles: np.ndarray
+    shingles: np.ndarray | None
+    """``None``: not kept after the signature was computed; ``cluster_sketches`` asks for it."""
     signature: np.ndarray
     has_text: bool = True
 
@@ -58,13 +59,20 @@ def priority_key(doc: Sketched) -> tuple[int, float, str]:
 
 
 def cluster_sketches(
-    docs: Sequence[Sketched], params: Params, *, release: bool = False
+    docs: Sequence[Sketched],
+    params: Params,
+    *,
+    release: bool = False,
+    shingles_of: Callable[[int], np.ndarray] | None = None,
 ) -> list[Assignment]:
     """Assign every document to a cluster; results are in the order of ``docs``.
 
     With ``release``, shingles and signatures are dropped from ``docs`` as soon
     as clustering no longer needs them (documents sharing no LSH band, and
     duplicates once assigned), so a large batch does not hold them all twice.
+    Documents whose ``shingles`` is ``None`` get them from ``shingles_of(i)``
+    (``i`` their place in ``docs``), and only if they share an LSH band: most
+    documents never need theirs, so a batch need not hold every set at once.
     """
     order = sorted(range(len(docs)), key=lambda i: priority_key(docs[i]))
     ranked = [docs[i] for i in order]
@@ -72,6 +80,11 @@ def cluster_sketches(
         (d.has_text and d.words >= params.min_words for d in ranked), dtype=bool, count=len(ranked)
     )
     buckets = _buckets(ranked, eligible, params, release)
+    for rank, doc in enumerate(ranked):
+        if doc.shingles is None and buckets.shares_a_band(rank):
+            if shingles_of is None:
+                raise ValueError(f"document {doc.id!r} has no shingles and no shingles_of")
+            doc.shingles = shingles_of(order[rank])
     result: list[Assignment | None] = [None] * len(docs)
     for rank, doc in enumerate(ranked):
         result[order[rank]] = _assign(rank, doc, ranked, buckets, params)
