@@ -100,7 +100,8 @@ def line_oracle(page: Page, text: str) -> str:
     return "\n".join(kept)
 
 
-DERIVED: dict[str, tuple[str, Callable[[Page, str], str]]] = {
+Derived = dict[str, tuple[str, Callable[["Page", str], str]]]
+DERIVED: Derived = {
     OURS_NO_TITLE: (OURS, drop_first_line),
     ORACLE: ("trafilatura alone", line_oracle),
 }
@@ -181,7 +182,7 @@ def load_wcxb(data: Path, limit: int | None, ids: set[str] | None) -> list[Page]
 
 
 def run_extractors(
-    pages: Sequence[Page], extractors: dict[str, Extractor]
+    pages: Sequence[Page], extractors: dict[str, Extractor], derived: Derived | None = None
 ) -> dict[str, list[PageResult]]:
     """Every extractor on every page (interleaved per page, so drift hits all alike)."""
     results: dict[str, list[PageResult]] = {name: [] for name in extractors}
@@ -201,7 +202,7 @@ def run_extractors(
             results[name].append(_scored(page, text, seconds, error))
         if number % 50 == 0:
             print(f"  {number}/{len(pages)} pages", file=sys.stderr, flush=True)
-    for name, (base, transform) in DERIVED.items():
+    for name, (base, transform) in (DERIVED if derived is None else derived).items():
         if base in results:
             results[name] = [
                 _scored(page, transform(page, r.text), None, r.error)
@@ -222,7 +223,12 @@ def _fmt(value: float | None, digits: int = 3) -> str:
     return "-" if value is None else f"{value:.{digits}f}"
 
 
-def report(name: str, pages: Sequence[Page], results: dict[str, list[PageResult]]) -> None:
+def report(
+    name: str,
+    pages: Sequence[Page],
+    results: dict[str, list[PageResult]],
+    derived: Derived | None = None,
+) -> None:
     with_snippets = any(p.has_snippets for p in pages)
     scored = sum(1 for p in pages if p.truth.strip())
     print(f"\n== {name}: {len(pages)} pages, {scored} with a non-empty ground truth ==")
@@ -261,13 +267,13 @@ def report(name: str, pages: Sequence[Page], results: dict[str, list[PageResult]
         "   P, R: macro means over pages; F1 = 2PR/(P+R) from those means (ScrapingHub evaluate.py)"
     )
     print("   s/page: mean seconds of the extractor call alone (HTML already decoded), same run")
-    derived = [
+    untimed = [
         f"{name} is computed from {base}'s output"
-        for name, (base, _) in DERIVED.items()
+        for name, (base, _) in (DERIVED if derived is None else derived).items()
         if name in results
     ]
-    if derived:
-        print(f"   *untimed: {'; '.join(derived)}, in the same call")
+    if untimed:
+        print(f"   *untimed: {'; '.join(untimed)}, in the same call")
     if with_snippets:
         print(
             "   with found / without absent: mean over pages of the fraction of snippets present /"

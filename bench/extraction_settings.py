@@ -7,10 +7,15 @@ page, so a busy machine slows all of them alike. Settings: ``dedup clean``
 as shipped and with ``--fast``; trafilatura alone with its defaults (as
 dedup calls it: comments off, no cross-document dedup) and with one switch
 changed each: ``fast``, ``favor_precision``, ``favor_recall``,
-``include_tables=False``. Usage:
+``include_tables=False``. Untimed rows computed from those outputs: each
+trafilatura setting's line-oracle ceiling (its lines that are mostly article
+by the truth: what a perfect line cleaner on that base would score), and
+dedup's text without its title line (the truth has none). ``--exclude-ids
+bench/wcxb_heldout.txt`` leaves the held-out WCXB pages out, for choosing a
+setting without looking at them. Usage:
 
     .venv/bin/python -m bench.extraction_settings [--dataset scrapinghub|wcxb|both]
-        [--limit N] [--data ../shared/data]
+        [--limit N] [--exclude-ids FILE] [--data ../shared/data]
 """
 
 from __future__ import annotations
@@ -24,9 +29,15 @@ import trafilatura
 
 from bench.common import DEFAULT_DATA, require_data
 from bench.extraction_quality import (
+    OURS,
+    OURS_NO_TITLE,
+    Derived,
     Extractor,
+    drop_first_line,
+    line_oracle,
     load_scrapinghub,
     load_wcxb,
+    read_ids,
     report,
     run_extractors,
 )
@@ -53,7 +64,7 @@ def _dedup(fast: bool) -> Extractor:
 
 
 SETTINGS: dict[str, Extractor] = {
-    "dedup clean (as is)": _dedup(fast=False),
+    OURS: _dedup(fast=False),
     "dedup clean --fast": _dedup(fast=True),
     "trafilatura defaults": _trafilatura(),
     "trafilatura fast=True": _trafilatura(fast=True),
@@ -62,21 +73,38 @@ SETTINGS: dict[str, Extractor] = {
     "trafilatura include_tables=False": _trafilatura(include_tables=False),
 }
 
+DERIVED: Derived = {
+    OURS_NO_TITLE: (OURS, drop_first_line),
+    "dedup clean --fast, title line removed": ("dedup clean --fast", drop_first_line),
+    **{
+        f"line oracle on {name}": (name, line_oracle)
+        for name in SETTINGS
+        if name.startswith("trafilatura")
+    },
+}
+
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--dataset", choices=["scrapinghub", "wcxb", "both"], default="both")
     parser.add_argument("--limit", type=int, default=None, help="first N pages of each dataset")
+    parser.add_argument("--exclude-ids", type=Path, default=None, help="WCXB ids to leave out")
     args = parser.parse_args(argv)
     data = require_data(args.data)
+    keep = None
+    if args.exclude_ids is not None:
+        every = {p.stem for p in (data / "wcxb-dev-articles" / "ground-truth").glob("*.json")}
+        keep = every - (read_ids(args.exclude_ids) or set())
     print(f"trafilatura {trafilatura.__version__}; settings: {', '.join(SETTINGS)}")
     if args.dataset in ("scrapinghub", "both"):
         pages = load_scrapinghub(data, args.limit)
-        report("ScrapingHub article-extraction-benchmark", pages, run_extractors(pages, SETTINGS))
+        results = run_extractors(pages, SETTINGS, DERIVED)
+        report("ScrapingHub article-extraction-benchmark", pages, results, DERIVED)
     if args.dataset in ("wcxb", "both"):
-        pages = load_wcxb(data, args.limit, None)
-        report("WCXB dev articles (truth: main_content)", pages, run_extractors(pages, SETTINGS))
+        pages = load_wcxb(data, args.limit, keep)
+        results = run_extractors(pages, SETTINGS, DERIVED)
+        report("WCXB dev articles (truth: main_content)", pages, results, DERIVED)
 
 
 if __name__ == "__main__":

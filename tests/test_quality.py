@@ -172,3 +172,42 @@ def test_bench_helpers(tmp_path) -> None:
     ids.write_text("0001\n# comment\n\n0002.html.gz  # held out\n0003.json\n", encoding="utf-8")
     assert read_ids(ids) == {"0001", "0002", "0003"}
     assert read_ids(None) is None
+
+
+def test_extraction_settings_scores_each_base_ceiling_and_leaves_out_excluded_ids(
+    tmp_path, capsys
+) -> None:
+    import gzip
+    import json
+
+    from bench.extraction_settings import main
+
+    story = "".join(
+        f"<p>The council voted on day {n} to fund the new flood barrier along the river.</p>"
+        for n in range(1, 6)
+    )
+    html = f"<html><body><nav>Home News</nav><article>{story}</article></body></html>"
+    truth = "\n".join(
+        f"The council voted on day {n} to fund the new flood barrier along the river."
+        for n in range(1, 6)
+    )
+    sh = tmp_path / "scrapinghub-aeb"
+    (sh / "html").mkdir(parents=True)
+    (sh / "html" / "a1.html.gz").write_bytes(gzip.compress(html.encode()))
+    (sh / "ground-truth.json").write_text(json.dumps({"a1": {"articleBody": truth}}))
+    wcxb = tmp_path / "wcxb-dev-articles"
+    (wcxb / "html").mkdir(parents=True)
+    (wcxb / "ground-truth").mkdir()
+    for page_id in ("0001", "0005"):
+        (wcxb / "html" / f"{page_id}.html.gz").write_bytes(gzip.compress(html.encode()))
+        entry = {"ground_truth": {"main_content": truth, "with": [], "without": []}}
+        (wcxb / "ground-truth" / f"{page_id}.json").write_text(json.dumps(entry))
+    held = tmp_path / "held.txt"
+    held.write_text("0005\n")
+    main(["--data", str(tmp_path), "--exclude-ids", str(held)])
+    out = capsys.readouterr().out
+    assert "WCXB dev articles (truth: main_content): 1 pages" in out
+    for row in ("line oracle on trafilatura favor_recall", "dedup clean, title line removed"):
+        assert sum(line.startswith(row) for line in out.split("\n")) == 2, row  # one per dataset
+    listed = {line.split()[0] for line in out.split("\n") if line.startswith("   000")}
+    assert listed == {"0001"}  # the worst-pages table of WCXB: the excluded page is not there
