@@ -216,6 +216,7 @@ def test_story_table_keep_per_story_and_its_errors(tmp_path):
         'window = "soon"',
         "threshold = 'high'",
         "enabled = 1",
+        'background = "missing-idf.json"',
     ):
         config.write_text(f"[story]\n{table}\n")
         result = run_cli("cluster", str(SEEDS[0]), "--config", str(config))

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from dedup.config import ConfigError, read_config
+from dedup.story.idf import load_background
 
 LINKS = ("leader", "average", "complete")
 KEEP_MODES = ("per-copy", "per-story")
@@ -99,6 +100,16 @@ def load_story_params(path: Path | None, **overrides: Any) -> tuple[bool, StoryP
         if "background" in table:
             table["background"] = Path(table["background"])
         params = StoryParams(**table)
+        if params.background is not None:
+            _check_background(params.background)
     except (TypeError, ConfigError) as err:
         raise ConfigError(f"{path}: [story]: {err}") from err
     return enabled, params.updated(**overrides)
+
+
+def _check_background(path: Path) -> None:
+    """Fail early, with one line, on a background IDF model that cannot be read."""
+    try:
+        load_background(path)
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        raise ConfigError(f"background {path}: {err}") from err
