@@ -25,7 +25,6 @@ each next to a whole run of its baseline.
 from __future__ import annotations
 
 import gzip
-import json
 import resource
 import statistics
 import sys
@@ -35,7 +34,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 import numpy as np
 import trafilatura
@@ -46,12 +45,14 @@ from dedup.clean import ChromeSettings
 from dedup.cluster import Sketched, cluster_sketches
 from dedup.config import Params
 from dedup.index.bands import BandBuckets, band_hashes, lsh_shape
-from dedup.io import read_inputs
+from dedup.io import JsonlWriter, read_inputs
 from dedup.parallel import default_workers
 from dedup.pipeline import DocSketcher
 from dedup.records import CleanDoc
 from dedup.sketch.minhash import HASH_SCHEME
 from dedup.synth.corpus import CorpusSpec, generate
+
+T = TypeVar("T")
 
 PAGE_SETS = ("scrapinghub-aeb/html", "wcxb-dev-articles/html")
 _PLAIN = ChromeSettings(enabled=False)
@@ -267,9 +268,9 @@ class Bench:
             rows.append(_row(label, whole["all"], len(paths), whole["floor"], self.cores))
         self.say(f"\nHTML pages: {len(paths)} real pages from {data}")
         self.say(table(rows, self._header("pages", "trafilatura")))
-        result = cluster(read_inputs(inputs), workers=1)
-        whole_one = measure(lambda: cluster(read_inputs(inputs), workers=1), 1)
-        stages = measure(lambda: self._sketch_and_cluster(result.docs), runs)
+        results = []
+        whole_one = measure(lambda: results.append(cluster(read_inputs(inputs), workers=1)), 1)
+        stages = measure(lambda: self._sketch_and_cluster(results[0].docs), runs)
         self.say(
             f"MinHash + LSH + clustering: {stages.cpu:.2f} CPU s of {whole_one.cpu:.2f} for a "
             f"whole 1-worker run ({100 * stages.cpu / whole_one.cpu:.1f}%)"
@@ -284,7 +285,7 @@ class Bench:
         _progress(f"text: generating {spec.docs} documents")
         records = list(generate(spec))
         size = self.spec.slice_docs
-        parts = [records[i : i + size] for i in range(0, len(records), size)]
+        parts = _slices(records, size)
         texts = [[r["text"] for r in part] for part in parts]
         runs = self.spec.runs
         with tempfile.TemporaryDirectory(prefix="dedup-bench-") as folder:
@@ -396,14 +397,15 @@ def _max_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _slices(items: Sequence[str], size: int) -> list[list[str]]:
+def _slices(items: Sequence[T], size: int) -> list[list[T]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def _write_jsonl(records: Sequence[dict[str, object]], path: Path) -> str:
+def _write_jsonl(records: Sequence[dict[str, Any]], path: Path) -> str:
     with path.open("w", encoding="utf-8") as stream:
+        writer = JsonlWriter(stream)
         for record in records:
-            stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            writer.write(record)
     return str(path)
 
 

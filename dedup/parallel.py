@@ -62,7 +62,7 @@ def worker_context(factory: Callable[[], Any]) -> multiprocessing.context.BaseCo
 
 def _module_of(factory: Callable[[], Any]) -> str:
     target = factory.func if isinstance(factory, partial) else factory
-    return getattr(target, "__module__", None) or __name__
+    return getattr(target, "__module__", __name__)
 
 
 def _init_worker(factory: Callable[[], Callable[[Any], Any]]) -> None:

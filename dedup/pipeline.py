@@ -172,8 +172,8 @@ def prepare_all(
     prepared: list[Prepared] = []
     reuse = _Reuse()
     factory = partial(Preparer, params, settings, fast, keep_shingles)
-    chunks = {"chunk_size": CHUNK, "weight": record_size, "chunk_weight": CHUNK_CHARS}
-    for item in parallel_map(factory, reuse.unique(records), workers, **chunks):
+    unique = reuse.unique(records)
+    for item in parallel_map(factory, unique, workers, CHUNK, record_size, CHUNK_CHARS):
         prepared.extend(reuse.copies(prepared))
         reuse.plan.popleft()
         prepared.append(item)
