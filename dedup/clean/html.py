@@ -16,23 +16,28 @@ from lxml.etree import ParserError, XMLSyntaxError
 from lxml.html import HtmlElement
 from trafilatura import load_html
 
-_TITLE_XPATHS = (
-    'string(//meta[@property="og:title"]/@content)',
-    'string(//meta[@name="twitter:title"]/@content)',
-    "string(//h1[1])",
-    "string(//title)",
+# Where page metadata is looked for, best first. Keys are (tag, attribute, value) of
+# elements that carry it in ``content``, ``href`` or ``datetime``, or a tag alone for
+# the element's text; each key counts its first element in the page only.
+_TITLE_FROM = (
+    ("meta", "property", "og:title"),
+    ("meta", "name", "twitter:title"),
+    ("h1",),
+    ("title",),
 )
-_DATE_XPATHS = (
-    'string(//meta[@property="article:published_time"]/@content)',
-    'string(//meta[@itemprop="datePublished"]/@content)',
-    'string(//*[@itemprop="datePublished"]/@datetime)',
-    'string(//meta[@name="pubdate" or @name="publish-date" or @name="date"]/@content)',
-    "string(//time[@datetime][1]/@datetime)",
+_DATE_FROM = (
+    ("meta", "property", "article:published_time"),
+    ("meta", "itemprop", "datePublished"),
+    ("time", "itemprop", "datePublished"),
+    ("meta", "name", "pubdate"),
+    ("meta", "name", "publish-date"),
+    ("meta", "name", "date"),
+    ("time",),
 )
-_URL_XPATHS = (
-    'string(//link[@rel="canonical"]/@href)',
-    'string(//meta[@property="og:url"]/@content)',
-)
+_URL_FROM = (("link", "rel", "canonical"), ("meta", "property", "og:url"))
+_VALUE_ATTRIBUTE = {"meta": "content", "link": "href", "time": "datetime"}
+_KEYED_BY = {"meta": ("property", "name", "itemprop"), "link": ("rel",), "time": ("itemprop",)}
+_WANTED = frozenset(_TITLE_FROM + _DATE_FROM + _URL_FROM)
 
 
 @dataclass(slots=True)
@@ -54,9 +59,10 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> Ex
         return Extracted(text="", error=f"unparsable HTML ({err})")
     if tree is None:
         return Extracted(text="", error="unparsable HTML")
-    title = _first(tree, _TITLE_XPATHS)
-    published = _first(tree, _DATE_XPATHS)
-    page_url = _first(tree, _URL_XPATHS)
+    found = _page_metadata(tree)
+    title, published, page_url = (
+        _first(found, keys) for keys in (_TITLE_FROM, _DATE_FROM, _URL_FROM)
+    )
     try:
         result = trafilatura.bare_extraction(
             tree,
@@ -72,9 +78,30 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> Ex
     return Extracted(text=text, title=title, published=published, url=page_url)
 
 
-def _first(tree: HtmlElement, xpaths: tuple[str, ...]) -> str | None:
-    for xpath in xpaths:
-        value = " ".join(str(tree.xpath(xpath)).split())
+def _page_metadata(tree: HtmlElement) -> dict[tuple[str, ...], str]:
+    """The first value in the page of every wanted key, from one walk over a few tags."""
+    found: dict[tuple[str, ...], str] = {}
+    for element in tree.iter("meta", "link", "time", "h1", "title"):
+        tag = element.tag
+        value_attribute = _VALUE_ATTRIBUTE.get(tag)
+        if value_attribute is None:  # h1, title: their text
+            found.setdefault((tag,), element.text_content())
+            continue
+        value = element.get(value_attribute)
+        if value is None:
+            continue
+        if tag == "time":
+            found.setdefault((tag,), value)
+        for attribute in _KEYED_BY[tag]:
+            key = (tag, attribute, element.get(attribute, ""))
+            if key in _WANTED:
+                found.setdefault(key, value)
+    return found
+
+
+def _first(found: dict[tuple[str, ...], str], keys: tuple[tuple[str, ...], ...]) -> str | None:
+    for key in keys:
+        value = " ".join(found.get(key, "").split())
         if value:
             return value
     return None
