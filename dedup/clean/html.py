@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import trafilatura
 from lxml.etree import ParserError, XMLSyntaxError
 from lxml.html import HtmlElement
-from trafilatura import load_html
+
+from dedup.clean.page import parse_page
 
 # Where page metadata is looked for, best first. Keys are (tag, attribute, value) of
 # elements that carry it in ``content``, ``href`` or ``datetime``, or a tag alone for
@@ -54,7 +55,7 @@ class Extracted:
 def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> Extracted:
     """Extract the article body and page metadata; never raises on bad HTML."""
     try:
-        tree = load_html(html)
+        tree = parse_page(html)
     except (ParserError, XMLSyntaxError, ValueError) as err:
         return Extracted(text="", error=f"unparsable HTML ({err})")
     if tree is None:
