@@ -243,6 +243,31 @@ def test_semeval_mojibake_repair_round_trips_only():
     assert repair_mojibake("Moïse and Ã alone") == "Moïse and Ã alone"
 
 
+def test_semeval_folds_keep_pairs_sharing_a_document_together():
+    from bench.semeval import Pair, components, folds
+
+    pairs = [
+        Pair("a", "b", True),
+        Pair("b", "c", False),
+        Pair("d", "e", True),
+        Pair("f", "g", False),
+    ]
+    assert sorted(map(sorted, components(pairs))) == [[0, 1], [2], [3]]
+    fold = folds(pairs, 3)
+    assert fold[0] == fold[1] and sorted(set(fold)) == [0, 1, 2]
+
+
+def test_bootstrap_interval_holds_the_difference_and_is_zero_for_equal_predictions():
+    from bench.semeval import Pair, bootstrap_difference
+
+    pairs = [Pair(f"a{i}", f"b{i}", i % 2 == 0) for i in range(40)]
+    truth = [p.same for p in pairs]
+    noisy = [same != (i % 5 == 0) for i, same in enumerate(truth)]
+    gap, low, high = bootstrap_difference(pairs, truth, noisy, resamples=500)
+    assert gap > 0 and low <= gap <= high and high <= 1.0
+    assert bootstrap_difference(pairs, noisy, noisy, resamples=200) == (0.0, 0.0, 0.0)
+
+
 def test_kept_file_carries_the_story(tmp_path):
     kept = tmp_path / "kept.jsonl"
     stdin = _jsonl(_seed_records())
