@@ -210,6 +210,27 @@ def test_normalise_text_folds_whitespace_like_the_regex_it_replaced(text):
     assert normalise_text(text) == "\n".join(line for line in lines if line)
 
 
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Click", "to", "tweet", "TWEET", "share", "\u017fhare", "this", "Tweet This", " ", ".",
+             "x" * 30, "é", "click to share"]
+        ),
+        max_size=10,
+    )
+)  # fmt: skip
+def test_the_inline_suffix_word_check_changes_no_answer(parts):
+    from dedup.clean.chrome import INLINE_SUFFIX, trim_inline
+
+    line = " ".join(parts)
+    match = INLINE_SUFFIX.search(line, max(0, len(line) - 48))
+    kept, removed = trim_inline([line])
+    if match and match.start() > 0:
+        assert kept == [line[: match.start()].rstrip()] and len(removed) == 1
+    else:
+        assert kept == [line] and not removed
+
+
 @given(st.text(max_size=80))
 def test_inline_suffix_is_found_wherever_the_line_starts(prefix):
     from dedup.clean.chrome import trim_inline

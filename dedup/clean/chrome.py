@@ -342,12 +342,19 @@ def is_structured(line: str) -> bool:
     return line.startswith(("- ", "* ")) or is_table_row(line)
 
 
+def word_counts(lines: Sequence[str]) -> list[int]:
+    """Words per line, as the position rules count them."""
+    return [len(line.split()) for line in lines]
+
+
 def trim_inline(lines: Sequence[str]) -> tuple[list[str], list[Removal]]:
     """Cut chrome glued to the end of an article sentence ("...every day.Click To Tweet")."""
     kept, removed = [], []
     for line in lines:
         # Only the end of a line can hold the suffix; ``pos`` keeps ``\b`` seeing the whole line.
-        match = INLINE_SUFFIX.search(line, max(0, len(line) - _INLINE_SUFFIX_CHARS))
+        start = max(0, len(line) - _INLINE_SUFFIX_CHARS)
+        end = line[start:].casefold()  # every suffix holds one of these words
+        match = INLINE_SUFFIX.search(line, start) if "tweet" in end or "share" in end else None
         if match and match.start() > 0:
             removed.append(Removal(match.group().strip(), "rule:inline-share"))
             line = line[: match.start()].rstrip()
@@ -360,9 +367,9 @@ def is_paragraph(line: str) -> bool:
     return bool(_PARAGRAPH.match(line.strip()))
 
 
-def tail_lines(lines: Sequence[str]) -> dict[int, str]:
+def tail_lines(lines: Sequence[str], words: Sequence[int] | None = None) -> dict[int, str]:
     """Author bios and bare author names at the end of a text, with the rule name."""
-    words = [len(line.split()) for line in lines]
+    words = word_counts(lines) if words is None else words
     total = sum(words) or 1
     found: dict[int, str] = {}
     before = 0
@@ -375,9 +382,9 @@ def tail_lines(lines: Sequence[str]) -> dict[int, str]:
     return found
 
 
-def block_lines(lines: Sequence[str]) -> dict[int, str]:
+def block_lines(lines: Sequence[str], words: Sequence[int] | None = None) -> dict[int, str]:
     """Lines inside teaser lists or the comment area, mapped to the heading that opened them."""
-    words = [len(line.split()) for line in lines]
+    words = word_counts(lines) if words is None else words
     total = sum(words) or 1
     inside: dict[int, str] = {}
     before = 0

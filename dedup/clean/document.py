@@ -21,6 +21,7 @@ from dedup.clean.chrome import (
     rule_for,
     tail_lines,
     trim_inline,
+    word_counts,
 )
 from dedup.clean.html import extract_html
 from dedup.clean.model import ChromeModel
@@ -97,8 +98,9 @@ class Cleaner:
         lines, removed = trim_inline(lines)
         scores = self.model.score(lines) if self.model is not None and lines else None
         headline = None if title else headline_index(lines)
-        blocks = block_lines(lines)
-        tails = tail_lines(lines)
+        words = word_counts(lines)
+        blocks = block_lines(lines, words)
+        tails = tail_lines(lines, words)
         # The title, and headline-like lines of the header area (above the first paragraph).
         headings = {line_key(t) for t in (title, lines[0] if lines else None) if t}
         header = True
