@@ -1,8 +1,9 @@
 """The streaming filter: decide each record as it arrives, against a persistent index.
 
-Records are cleaned and sketched in worker processes, at most ``window`` in
-flight, and come back in input order; each is then decided against the index
-(:meth:`dedup.index.store.IndexStore.decide`) and handed on at once. Memory
+Records are cleaned and sketched in worker processes, a bounded number in
+flight, and come back in input order; they are then decided against the index
+(:meth:`dedup.index.store.IndexStore.decide_many`) and handed on at once: the
+next record with whatever after it is already prepared, in one transaction. Memory
 stays flat however long the stream: nothing is kept per record once it is
 decided, except what the index stores.
 
@@ -18,6 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -25,7 +27,7 @@ from typing import Any
 from dedup.clean import ChromeSettings
 from dedup.cluster.online import judge_for
 from dedup.config import Params
-from dedup.index.store import Entry, IndexStore
+from dedup.index.store import Decision, Entry, IndexStore
 from dedup.parallel import _init_worker, _run_chunk, worker_context
 from dedup.pipeline import Prepared, Preparer
 from dedup.records import Assignment, CleanDoc, Problem, Record
@@ -74,49 +76,95 @@ class FilterStats:
         self.replayed += outcome.replayed
 
 
-def _ordered(
+# A batch of decisions (one index transaction) holds at most this many records, and
+# stops taking more once filling it has taken this long: a slow upstream never waits.
+BATCH = 64
+BATCH_SECONDS = 0.05
+_END = object()
+
+
+class _InOrder:
+    """Prepared inputs in input order, with a way to take the next only if it is ready.
+
+    A reader thread pulls inputs as they arrive, so the consumer can tell what
+    is already there; with workers it also submits each record at once (it never
+    waits for a batch to fill). At most ``BATCH * 2`` inputs are held.
+    """
+
+    def __init__(self, items: Iterable[Record | Problem], prepare: Callable[[Record], Any] | None,
+                 pool: ProcessPoolExecutor | None) -> None:  # fmt: skip
+        self.queue: queue.Queue[Any] = queue.Queue(maxsize=BATCH * 2)
+        self.prepare = prepare
+        self.pool = pool
+        self.head: Any = None
+        self.finished = False
+        threading.Thread(target=self._read, args=(items,), daemon=True).start()
+
+    def _read(self, items: Iterable[Record | Problem]) -> None:
+        try:
+            for item in items:
+                work = item
+                if self.pool is not None and isinstance(item, Record):
+                    work = self.pool.submit(_run_chunk, [item])
+                self.queue.put((item, work))
+            self.queue.put(_END)
+        except BaseException as err:  # handed to the consumer, which re-raises it
+            self.queue.put(err)
+
+    def take(self, block: bool) -> tuple[Record | Problem, Prepared | None] | None:
+        """The next ``(input, prepared)``; ``None`` at the end, or if not ready and not ``block``."""
+        if self.finished:
+            return None
+        if self.head is None:
+            try:
+                self.head = self.queue.get(block=block)
+            except queue.Empty:
+                return None
+        got = self.head
+        if got is _END:
+            self.finished = True
+            return None
+        if isinstance(got, BaseException):
+            raise got
+        item, work = got
+        if isinstance(work, Future) and not block and not work.done():
+            return None
+        self.head = None
+        if not isinstance(item, Record):
+            return item, None
+        if isinstance(work, Future):
+            return item, work.result()[0]
+        assert self.prepare is not None
+        return item, self.prepare(item)
+
+
+@contextmanager
+def _prepared_in_order(
     items: Iterable[Record | Problem],
     fn_factory: Callable[[], Callable[[Record], Prepared]],
     workers: int,
-) -> Iterator[tuple[Record | Problem, Prepared | None]]:
-    """``(item, prepared)`` in input order, never more than ``workers * 4`` in flight.
-
-    A reader thread submits records as they arrive (it never waits for a
-    batch to fill), so a slow upstream sees each answer as soon as it is ready.
-    """
+) -> Iterator[_InOrder]:
     if workers <= 1:
-        fn = fn_factory()
-        for item in items:
-            yield item, fn(item) if isinstance(item, Record) else None
+        yield _InOrder(items, fn_factory(), None)
         return
     ctx = worker_context(fn_factory)
-    inflight: queue.Queue[Any] = queue.Queue(maxsize=workers * 4)
-    done = object()
     with ProcessPoolExecutor(
         workers, mp_context=ctx, initializer=_init_worker, initargs=(fn_factory,)
     ) as pool:
-
-        def read() -> None:
-            try:
-                for item in items:
-                    future = pool.submit(_run_chunk, [item]) if isinstance(item, Record) else None
-                    inflight.put((item, future))
-                inflight.put(done)
-            except BaseException as err:  # handed to the consumer, which re-raises it
-                inflight.put(err)
-
-        reader = threading.Thread(target=read, daemon=True)
-        reader.start()
-        while (got := inflight.get()) is not done:
-            if isinstance(got, BaseException):
-                raise got
-            item, future = got
-            yield item, _result(future)
-        reader.join()
+        yield _InOrder(items, None, pool)
 
 
-def _result(future: Future[list[Prepared]] | None) -> Prepared | None:
-    return None if future is None else future.result()[0]
+def _batches(source: _InOrder) -> Iterator[list[tuple[Record | Problem, Prepared | None]]]:
+    """The next input (waiting for it), then whatever after it is ready, up to ``BATCH``."""
+    while (first := source.take(block=True)) is not None:
+        batch = [first]
+        started = time.perf_counter()
+        while len(batch) < BATCH and time.perf_counter() - started < BATCH_SECONDS:
+            more = source.take(block=False)
+            if more is None:
+                break
+            batch.append(more)
+        yield batch
 
 
 def filter_stream(
@@ -129,30 +177,55 @@ def filter_stream(
     fast: bool = False,
     annotators: tuple[Annotator, ...] = (),
 ) -> Iterator[Outcome]:
-    """Decide every input in order; kept records are admitted to ``store`` before they are yielded."""
+    """Decide every input in order; kept records are admitted to ``store`` before they are yielded.
+
+    Inputs that are ready together are decided in one store transaction.
+    """
     judge = judge_for(params)
-    for item, prepared in _ordered(items, partial(Preparer, params, settings, fast), workers):
+    factory = partial(Preparer, params, settings, fast)
+    with _prepared_in_order(items, factory, workers) as source:
+        for batch in _batches(source):
+            yield from _decide_batch(batch, store, params, judge, annotators)
+
+
+def _decide_batch(
+    batch: list[tuple[Record | Problem, Prepared | None]],
+    store: IndexStore,
+    params: Params,
+    judge,
+    annotators: tuple[Annotator, ...],
+) -> Iterator[Outcome]:
+    outcomes: list[Outcome] = []
+    waiting: list[tuple[Outcome, Entry]] = []
+    for item, prepared in batch:
         if isinstance(item, Problem):
-            yield Outcome(problem=item)
+            outcomes.append(Outcome(problem=item))
             continue
         assert prepared is not None
-        outcome = _decide(item, prepared, store, params, judge)
-        if outcome.assignment is not None and outcome.assignment.kept:
+        outcome, entry = _settle(item, prepared, params)
+        outcomes.append(outcome)
+        if entry is not None:
+            waiting.append((outcome, entry))
+    decisions = store.decide_many([entry for _, entry in waiting], judge)
+    for (outcome, _), decision in zip(waiting, decisions, strict=True):
+        outcome.assignment = _assignment(outcome.doc, decision)
+        outcome.replayed = decision.replayed
+    for outcome, (_, prepared) in zip(outcomes, batch, strict=True):
+        if outcome.assignment is not None and outcome.assignment.kept and prepared is not None:
             for annotate in annotators:
                 outcome.fields.update(annotate(prepared.doc, outcome.assignment))
         yield outcome
 
 
-def _decide(
-    record: Record, prepared: Prepared, store: IndexStore, params: Params, judge
-) -> Outcome:
+def _settle(record: Record, prepared: Prepared, params: Params) -> tuple[Outcome, Entry | None]:
+    """The outcome of a record the index need not see, or the entry to ask it about."""
     doc, sketch = prepared.doc, prepared.sketch
     if not sketch.has_text:
         assignment = Assignment(doc.id, None, False, None, None, "no_text")
-        return Outcome(record=record, doc=doc, assignment=assignment, error=prepared.error)
+        return Outcome(record=record, doc=doc, assignment=assignment, error=prepared.error), None
     if sketch.words < params.min_words:
         assignment = Assignment(doc.id, doc.id, True, None, 1.0, "too_short")
-        return Outcome(record=record, doc=doc, assignment=assignment)
+        return Outcome(record=record, doc=doc, assignment=assignment), None
     entry = Entry(
         id=doc.id,
         signature=sketch.signature,
@@ -162,14 +235,16 @@ def _decide(
         title=doc.title,
         published=doc.published,
     )
-    decision = store.decide(entry, judge)
+    return Outcome(record=record, doc=doc), entry
+
+
+def _assignment(doc: CleanDoc | None, decision: Decision) -> Assignment:
+    assert doc is not None
     if decision.status == "kept":
-        assignment = Assignment(doc.id, doc.id, True, None, 1.0, "kept")
-    else:
-        assignment = Assignment(
-            doc.id, decision.dup_of, False, decision.dup_of, decision.similarity, "duplicate"
-        )
-    return Outcome(record=record, doc=doc, assignment=assignment, replayed=decision.replayed)
+        return Assignment(doc.id, doc.id, True, None, 1.0, "kept")
+    return Assignment(
+        doc.id, decision.dup_of, False, decision.dup_of, decision.similarity, "duplicate"
+    )
 
 
 def timed(outcomes: Iterable[Outcome], stats: FilterStats) -> Iterator[Outcome]:

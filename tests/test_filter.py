@@ -220,3 +220,31 @@ def test_expire_and_compact(tmp_path: Path):
     assert len(again) == 5, "expired stories no longer make their copies duplicates"
     bad = run_cli("index", "expire", index, "--older-than", "soon")
     assert bad.returncode == 2 and "not an age" in bad.stderr.decode()
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_inputs_ready_together_are_decided_in_one_transaction(tmp_path: Path, workers: int):
+    from dedup.clean import ChromeSettings
+    from dedup.config import Params
+    from dedup.index.opener import open_index
+    from dedup.index.store import IndexParams
+    from dedup.records import Problem, Record
+    from dedup.stream import BATCH, filter_stream
+
+    records = [Record(id=r["id"], source=r["id"], text=r["text"]) for r in map(
+        lambda item: item.record, feed(60, 1, seed=9))]  # fmt: skip
+    items = [*records[:50], Problem("bad.html", "unreadable"), *records[50:]]
+    params = Params()
+    sizes: list[int] = []
+    with open_index(str(tmp_path / "i.sqlite"), IndexParams.from_params(params)) as store:
+        decide_many = store.decide_many
+        store.decide_many = lambda entries, judge, now=None: (  # type: ignore[method-assign]
+            sizes.append(len(entries)) or decide_many(entries, judge, now)
+        )
+        outcomes = list(filter_stream(items, store, params, ChromeSettings(), workers=workers))
+    assert [o.problem.source if o.problem else o.record.id for o in outcomes] == [
+        i.source if isinstance(i, Problem) else i.id for i in items
+    ]
+    assert sum(o.assignment.kept for o in outcomes if o.assignment) == 60
+    assert sum(sizes) == len(records) and max(sizes) <= BATCH
+    assert len(sizes) < len(records), "a file's records, all ready, still went one by one"

@@ -51,6 +51,34 @@ def test_decide_keeps_first_copy_replays_ids_and_expires_by_time(tmp_path: Path)
         assert store.decide(entry("c", copy), judge).status == "kept"
 
 
+def test_a_batch_decides_as_one_by_one_would_and_sees_its_own_earlier_entries(tmp_path: Path):
+    feed = [r.record for r in make_feed(6, 2, seed=11)]
+    entries = [entry(r["id"], r["text"]) for r in feed] + [entry(feed[0]["id"], "replayed id")]
+    judge = judge_for(PARAMS)
+    with open_index(str(tmp_path / "one.sqlite"), INDEX_PARAMS) as store:
+        one_by_one = [store.decide(e, judge, now=1.0) for e in entries]
+    with open_index(str(tmp_path / "batch.sqlite"), INDEX_PARAMS) as store:
+        batched = store.decide_many(entries, judge, now=1.0)
+    assert batched == one_by_one
+    assert {d.status for d in batched} == {"kept", "duplicate"} and batched[-1].replayed
+
+
+def test_a_batch_that_fails_part_way_stores_none_of_it(tmp_path: Path):
+    original, copy = (r.record["text"] for r in make_feed(1, 1))
+    judge = judge_for(PARAMS)
+
+    def failing(shingles, candidates):
+        if candidates:
+            raise RuntimeError("judge failed")
+        return judge(shingles, candidates)
+
+    with open_index(str(tmp_path / "i.sqlite"), INDEX_PARAMS) as store:
+        with pytest.raises(RuntimeError, match="judge failed"):
+            store.decide_many([entry("a", original), entry("b", copy)], failing)
+        assert store.stats()["decisions"] == 0
+        assert store.decide(entry("b", copy), judge).status == "kept"
+
+
 def test_reopening_checks_parameters(tmp_path: Path):
     path = str(tmp_path / "i.sqlite")
     open_index(path, INDEX_PARAMS).close()

@@ -1,17 +1,20 @@
 """The default index store: one embedded SQLite file, safe to share between processes.
 
-WAL journal so readers never block; every decision is one ``BEGIN IMMEDIATE``
-transaction (lookup, verification, insert), which takes the write lock before
-reading, so two filter processes cannot both miss each other's copy. A
-process killed mid-stream loses at most the decision it had not committed;
-the next run opens the file as it was after the last commit.
+WAL journal so readers never block; every batch of decisions is one
+``BEGIN IMMEDIATE`` transaction (lookups, verification, inserts), which takes
+the write lock before reading, so two filter processes cannot both miss each
+other's copy. A batch is what the stream had ready (at most a few dozen
+records): one commit for it instead of one per record halves what is written
+to disk. A process killed mid-stream loses at most the batch it had not
+committed, none of which it had handed on; the next run opens the file as it
+was after the last commit.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -109,8 +112,14 @@ class SqliteStore(IndexStore):
         self._db.execute("COMMIT")
 
     def decide(self, entry: Entry, judge: Judge, now: float | None = None) -> Decision:
+        return self.decide_many([entry], judge, now)[0]
+
+    def decide_many(
+        self, entries: Sequence[Entry], judge: Judge, now: float | None = None
+    ) -> list[Decision]:
         try:
-            return self._decide(entry, judge, now)
+            with self._write():
+                return [self._decide(entry, judge, now) for entry in entries]
         except sqlite3.Error as err:
             raise IndexStoreError(f"{self.where}: {err}") from None
 
@@ -141,37 +150,37 @@ class SqliteStore(IndexStore):
         return Decision(entry.id, "duplicate", match[0], match[1]), keys
 
     def _decide(self, entry: Entry, judge: Judge, now: float | None) -> Decision:
-        with self._write():
-            previous = self._previous(entry.id)
-            if previous is not None:
-                return previous
-            decision, keys = self._verdict(entry, judge)
-            added = time.time() if now is None else now
-            if decision.status == "duplicate":
-                self._db.execute(
-                    "INSERT INTO docs (id, status, dup_of, similarity, added) "
-                    "VALUES (?, 'duplicate', ?, ?, ?)",
-                    (entry.id, decision.dup_of, decision.similarity, added),
-                )
-                return decision
-            cursor = self._db.execute(
-                "INSERT INTO docs (id, status, similarity, added, words, url, title, published,"
-                " signature, shingles) VALUES (?, 'kept', 1.0, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    entry.id,
-                    added,
-                    entry.words,
-                    entry.url,
-                    entry.title,
-                    entry.published,
-                    to_bytes(entry.signature),
-                    to_bytes(entry.shingles),
-                ),
+        """One decision inside the caller's write transaction."""
+        previous = self._previous(entry.id)
+        if previous is not None:
+            return previous
+        decision, keys = self._verdict(entry, judge)
+        added = time.time() if now is None else now
+        if decision.status == "duplicate":
+            self._db.execute(
+                "INSERT INTO docs (id, status, dup_of, similarity, added) "
+                "VALUES (?, 'duplicate', ?, ?, ?)",
+                (entry.id, decision.dup_of, decision.similarity, added),
             )
-            seq = cursor.lastrowid
-            self._db.executemany(
-                "INSERT OR IGNORE INTO bands (key, seq) VALUES (?, ?)", [(k, seq) for k in keys]
-            )
+            return decision
+        cursor = self._db.execute(
+            "INSERT INTO docs (id, status, similarity, added, words, url, title, published,"
+            " signature, shingles) VALUES (?, 'kept', 1.0, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                entry.id,
+                added,
+                entry.words,
+                entry.url,
+                entry.title,
+                entry.published,
+                to_bytes(entry.signature),
+                to_bytes(entry.shingles),
+            ),
+        )
+        seq = cursor.lastrowid
+        self._db.executemany(
+            "INSERT OR IGNORE INTO bands (key, seq) VALUES (?, ?)", [(k, seq) for k in keys]
+        )
         return decision
 
     def stats(self) -> dict[str, Any]:

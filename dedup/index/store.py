@@ -170,6 +170,16 @@ class IndexStore(ABC):
     def decide(self, entry: Entry, judge: Judge, now: float | None = None) -> Decision:
         """Admit ``entry`` unless ``judge`` finds a kept copy among its candidates; atomic."""
 
+    def decide_many(
+        self, entries: Sequence[Entry], judge: Judge, now: float | None = None
+    ) -> list[Decision]:
+        """``decide`` for each entry in order, each seeing those before it.
+
+        A store that can write the whole batch as one atomic transaction
+        overrides this (far fewer commits); by default each entry is its own.
+        """
+        return [self.decide(entry, judge, now) for entry in entries]
+
     @abstractmethod
     def lookup(self, entry: Entry, judge: Judge) -> Decision:
         """What ``decide`` would say, without storing anything (``kept``: no copy indexed)."""
