@@ -112,7 +112,11 @@ class _InOrder:
             self.queue.put(err)
 
     def take(self, block: bool) -> tuple[Record | Problem, Prepared | None] | None:
-        """The next ``(input, prepared)``; ``None`` at the end, or if not ready and not ``block``."""
+        """The next ``(input, prepared)``; ``None`` at the end, or if not ready and not ``block``.
+
+        An error (reading the input, or preparing a record) waits for a blocking
+        call, so the records taken before it are decided and handed on first.
+        """
         if self.finished:
             return None
         if self.head is None:
@@ -125,17 +129,31 @@ class _InOrder:
             self.finished = True
             return None
         if isinstance(got, BaseException):
+            if not block:
+                return None
+            self.head = None
             raise got
         item, work = got
         if isinstance(work, Future) and not block and not work.done():
             return None
+        try:
+            prepared = self._prepared(item, work)
+        except Exception as err:
+            if block:
+                self.head = None
+                raise
+            self.head = err
+            return None
         self.head = None
+        return item, prepared
+
+    def _prepared(self, item: Record | Problem, work: Any) -> Prepared | None:
         if not isinstance(item, Record):
-            return item, None
+            return None
         if isinstance(work, Future):
-            return item, work.result()[0]
+            return work.result()[0]
         assert self.prepare is not None
-        return item, self.prepare(item)
+        return self.prepare(item)
 
 
 @contextmanager
@@ -148,10 +166,13 @@ def _prepared_in_order(
         yield _InOrder(items, fn_factory(), None)
         return
     ctx = worker_context(fn_factory)
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         workers, mp_context=ctx, initializer=_init_worker, initargs=(fn_factory,)
-    ) as pool:
+    )
+    try:
         yield _InOrder(items, None, pool)
+    finally:  # a consumer that stops early does not wait for records nobody will read
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _batches(source: _InOrder) -> Iterator[list[tuple[Record | Problem, Prepared | None]]]:
@@ -179,7 +200,9 @@ def filter_stream(
 ) -> Iterator[Outcome]:
     """Decide every input in order; kept records are admitted to ``store`` before they are yielded.
 
-    Inputs that are ready together are decided in one store transaction.
+    Inputs that are ready together are decided in one store transaction. To know
+    what is ready, ``items`` is iterated in a background thread, up to
+    ``2 * BATCH`` inputs ahead: it must not be tied to the calling thread.
     """
     judge = judge_for(params)
     factory = partial(Preparer, params, settings, fast)
@@ -206,7 +229,7 @@ def _decide_batch(
         outcomes.append(outcome)
         if entry is not None:
             waiting.append((outcome, entry))
-    decisions = store.decide_many([entry for _, entry in waiting], judge)
+    decisions = store.decide_many([entry for _, entry in waiting], judge) if waiting else []
     for (outcome, _), decision in zip(waiting, decisions, strict=True):
         outcome.assignment = _assignment(outcome.doc, decision)
         outcome.replayed = decision.replayed

@@ -296,6 +296,10 @@ def _first_rule_one_by_one(line: str) -> str | None:
                 "\u212aeep",
                 "stra\u00dfe",
                 "\u0130stanbul",
+                "Jo\u0131n our mailing list",
+                "COPYR\u0130GHT 2021",
+                "Cl\u0131ck here to read",
+                "we may earn a comm\u0131ssion",
                 "x" * 90,
                 "word " * 41,
             ]

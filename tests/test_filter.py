@@ -248,3 +248,42 @@ def test_inputs_ready_together_are_decided_in_one_transaction(tmp_path: Path, wo
     assert sum(o.assignment.kept for o in outcomes if o.assignment) == 60
     assert sum(sizes) == len(records) and max(sizes) <= BATCH
     assert len(sizes) < len(records), "a file's records, all ready, still went one by one"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_records_read_before_an_input_error_are_all_handed_on_first(tmp_path: Path, workers: int):
+    from dedup.clean import ChromeSettings
+    from dedup.config import Params
+    from dedup.index.opener import open_index
+    from dedup.index.store import IndexParams
+    from dedup.records import Record
+    from dedup.stream import filter_stream
+
+    def items():
+        for item in feed(10, 1, seed=4):
+            yield Record(id=item.record["id"], source="s", text=item.record["text"])
+        raise OSError("disk went away")
+
+    params = Params()
+    seen = []
+    with open_index(str(tmp_path / "i.sqlite"), IndexParams.from_params(params)) as store:
+        with pytest.raises(OSError, match="disk went away"):
+            for outcome in filter_stream(items(), store, params, ChromeSettings(), workers=workers):
+                seen.append(outcome.record.id)
+        assert len(seen) == 20 and store.stats()["decisions"] == 20
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_ctrl_c_while_the_input_is_still_open_exits_cleanly(workers: str):
+    """The input is read in a thread; it must not hold sys.stdin when the program shuts down."""
+    proc = _start_filter("--workers", workers)
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(jsonl([feed(1, 0)[0].record]))
+        proc.stdin.flush()
+        _read_line(proc)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    finally:
+        proc.stdin.close()
+    assert proc.returncode == 130, proc.stderr.read().decode() if proc.stderr else ""

@@ -57,6 +57,12 @@ def test_dates_and_urls_prefer_article_metadata_over_generic_elements():
         ('<meta name="pubdate" content="2024-04-04">', '<time datetime="2020-01-01">x</time>',
          "2024-04-04"),
         ("", '<time>no attribute</time><time datetime="2024-05-05">x</time>', "2024-05-05"),
+        ("", '<span itemprop="datePublished" datetime="2021-02-03">x</span>'
+             '<time datetime="2022-01-01">y</time>', "2021-02-03"),
+        ('<meta name="date" content="2019-01-01"><meta name="pubdate" content="2020-05-05">', "",
+         "2019-01-01"),
+        ('<meta name="publish-date" content=""><meta name="pubdate" content="2020-05-05">',
+         '<time datetime="2018-08-08">x</time>', "2018-08-08"),
         ("", "", None),
     ],
 )  # fmt: skip

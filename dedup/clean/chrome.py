@@ -279,9 +279,20 @@ def rule_for(line: str, settings: ChromeSettings) -> str | None:
         if pattern.search(stripped):
             return f"rule:user:{pattern.pattern}"
     long_line = len(stripped.split(None, _MAX_RULE_WORDS)) > _MAX_RULE_WORDS
-    rx = _RULES_RX[long_line, _may_match_costly(stripped[:_COSTLY_WORDING_WITHIN].casefold())]
+    rx = _RULES_RX[long_line, _may_match_costly(_folded(stripped[:_COSTLY_WORDING_WITHIN]))]
     match = rx.match(stripped) if rx is not None else None
     return f"rule:{_RULE_NAMES[match.lastgroup]}" if match and match.lastgroup else None
+
+
+def _folded(text: str) -> str:
+    """Case-folded so that what ``re.IGNORECASE`` matches to an ASCII word contains that word.
+
+    ``casefold`` alone keeps dotless i (which the regex engine matches to "i") and
+    gives dotted capital I a combining dot; both become a plain "i" first.
+    """
+    if "\u0130" in text or "\u0131" in text:
+        text = text.replace("\u0130", "i").replace("\u0131", "i")
+    return text.casefold()
 
 
 def _may_match_costly(folded: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import trafilatura
-from lxml.etree import ParserError, XMLSyntaxError
+from lxml.etree import ParserError, XMLSyntaxError, XPath
 from lxml.html import HtmlElement
 
 from dedup.clean.page import parse_page
@@ -26,18 +26,22 @@ _TITLE_FROM = (
     ("h1",),
     ("title",),
 )
+# Any element's ``datetime`` with itemprop=datePublished: one XPath over the whole
+# tree, run only when the metadata ranked before it is missing.
+_ITEMPROP_DATETIME = ("*", "itemprop", "datePublished")
+_ITEMPROP_DATETIME_XPATH = XPath('string(//*[@itemprop="datePublished"]/@datetime)')
+_PUBDATE = ("meta", "name", "pubdate")
 _DATE_FROM = (
     ("meta", "property", "article:published_time"),
     ("meta", "itemprop", "datePublished"),
-    ("time", "itemprop", "datePublished"),
-    ("meta", "name", "pubdate"),
-    ("meta", "name", "publish-date"),
-    ("meta", "name", "date"),
+    _ITEMPROP_DATETIME,
+    _PUBDATE,  # also publish-date and date: whichever comes first in the page
     ("time",),
 )
 _URL_FROM = (("link", "rel", "canonical"), ("meta", "property", "og:url"))
+_SAME_KEY = {("meta", "name", "publish-date"): _PUBDATE, ("meta", "name", "date"): _PUBDATE}
 _VALUE_ATTRIBUTE = {"meta": "content", "link": "href", "time": "datetime"}
-_KEYED_BY = {"meta": ("property", "name", "itemprop"), "link": ("rel",), "time": ("itemprop",)}
+_KEYED_BY = {"meta": ("property", "name", "itemprop"), "link": ("rel",), "time": ()}
 _WANTED = frozenset(_TITLE_FROM + _DATE_FROM + _URL_FROM)
 
 
@@ -62,7 +66,7 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> Ex
         return Extracted(text="", error="unparsable HTML")
     found = _page_metadata(tree)
     title, published, page_url = (
-        _first(found, keys) for keys in (_TITLE_FROM, _DATE_FROM, _URL_FROM)
+        _first(found, keys, tree) for keys in (_TITLE_FROM, _DATE_FROM, _URL_FROM)
     )
     try:
         result = trafilatura.bare_extraction(
@@ -95,14 +99,20 @@ def _page_metadata(tree: HtmlElement) -> dict[tuple[str, ...], str]:
             found.setdefault((tag,), value)
         for attribute in _KEYED_BY[tag]:
             key = (tag, attribute, element.get(attribute, ""))
+            key = _SAME_KEY.get(key, key)
             if key in _WANTED:
                 found.setdefault(key, value)
     return found
 
 
-def _first(found: dict[tuple[str, ...], str], keys: tuple[tuple[str, ...], ...]) -> str | None:
+def _first(
+    found: dict[tuple[str, ...], str], keys: tuple[tuple[str, ...], ...], tree: HtmlElement
+) -> str | None:
     for key in keys:
-        value = " ".join(found.get(key, "").split())
+        if key == _ITEMPROP_DATETIME:
+            value = " ".join(str(_ITEMPROP_DATETIME_XPATH(tree)).split())
+        else:
+            value = " ".join(found.get(key, "").split())
         if value:
             return value
     return None

@@ -7,6 +7,8 @@ and the representative's metadata. :meth:`IndexStore.decide` runs lookup,
 verification and insert as one transaction, so two processes sharing a store
 never both keep copies of one story, and a record id decided before gets the
 same decision again (a re-run after a crash gives the same kept set).
+:meth:`IndexStore.decide_many` runs several decisions in order, as one
+transaction where the store can.
 
 Everything is stored as plain bytes, numbers and JSON: never pickles, so a
 shared store cannot become a way to run code in a crawler.

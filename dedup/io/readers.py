@@ -32,7 +32,7 @@ def read_inputs(paths: Iterable[str], stdin: IO[bytes] | None = None) -> Iterato
     """Yield records from every path, walking directories recursively in sorted order."""
     for arg in paths:
         if arg == "-":
-            yield from read_jsonl_stream(stdin or sys.stdin.buffer, "<stdin>")
+            yield from read_jsonl_stream(stdin or _own_stdin(), "<stdin>")
             continue
         path = Path(arg)
         if path.is_dir():
@@ -97,6 +97,20 @@ def _read_document(path: Path, source: str, kind: str) -> Item:
     if kind == "html":
         return Record(id=source, source=source, html=content)
     return Record(id=source, source=source, text=content)
+
+
+def _own_stdin() -> IO[bytes]:
+    """A reader of file descriptor 0 that is not ``sys.stdin``.
+
+    The filter reads its input in a thread that may still be waiting on the
+    pipe when the program ends (an error, Ctrl-C). If that thread held
+    ``sys.stdin``'s lock, the interpreter would abort while shutting down,
+    as it flushes the standard streams; its own reader is left alone.
+    """
+    try:
+        return open(sys.stdin.fileno(), "rb", closefd=False)
+    except (AttributeError, OSError, ValueError):  # no real descriptor (tests, embedding)
+        return sys.stdin.buffer
 
 
 def _open_maybe_gzip(path: Path) -> IO[bytes]:
