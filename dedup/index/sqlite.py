@@ -4,8 +4,9 @@ WAL journal so readers never block; every batch of decisions is one
 ``BEGIN IMMEDIATE`` transaction (lookups, verification, inserts), which takes
 the write lock before reading, so two filter processes cannot both miss each
 other's copy. A batch is what the stream had ready (at most a few dozen
-records): one commit for it instead of one per record halves what is written
-to disk. A process killed mid-stream loses at most the batch it had not
+records): one commit for it instead of one per record. On 20,000 documents
+that halves what is written to disk; at a million, band keys land on random
+pages and it saves a tenth. A process killed mid-stream loses at most the batch it had not
 committed, none of which it had handed on; the next run opens the file as it
 was after the last commit.
 """
