@@ -275,8 +275,18 @@ def test_records_read_before_an_input_error_are_all_handed_on_first(tmp_path: Pa
 
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_ctrl_c_while_the_input_is_still_open_exits_cleanly(workers: str):
-    """The input is read in a thread; it must not hold sys.stdin when the program shuts down."""
-    proc = _start_filter("--workers", workers)
+    """The input is read in a thread; it must not hold sys.stdin when the program shuts down.
+
+    A test run started in the background inherits SIGINT ignored; the filter gets it back.
+    """
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "dedup", "filter", "-", "-q", "--workers", workers],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     assert proc.stdin is not None
     try:
         proc.stdin.write(jsonl([feed(1, 0)[0].record]))
