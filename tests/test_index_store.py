@@ -79,6 +79,36 @@ def test_a_batch_that_fails_part_way_stores_none_of_it(tmp_path: Path):
         assert store.decide(entry("b", copy), judge).status == "kept"
 
 
+def test_a_commit_that_fails_is_rolled_back_and_the_store_stays_usable(tmp_path: Path):
+    import sqlite3
+
+    original, copy = (r.record["text"] for r in make_feed(1, 1))
+    judge = judge_for(PARAMS)
+
+    class FailingCommit:
+        """The store's connection, except that the first COMMIT fails as on a full disk."""
+
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db, self.failed = db, False
+
+        def execute(self, sql: str, *args):
+            if sql == "COMMIT" and not self.failed:
+                self.failed = True
+                raise sqlite3.OperationalError("database or disk is full")
+            return self.db.execute(sql, *args)
+
+        def __getattr__(self, name: str):
+            return getattr(self.db, name)
+
+    with open_index(str(tmp_path / "i.sqlite"), INDEX_PARAMS) as store:
+        store._db = FailingCommit(store._db)  # type: ignore[assignment]
+        with pytest.raises(IndexStoreError, match="disk is full"):
+            store.decide(entry("a", original), judge)
+        assert store.stats()["decisions"] == 0
+        assert store.decide(entry("a", original), judge).status == "kept"
+        assert store.decide(entry("b", copy), judge).dup_of == "a"
+
+
 def test_reopening_checks_parameters(tmp_path: Path):
     path = str(tmp_path / "i.sqlite")
     open_index(path, INDEX_PARAMS).close()

@@ -107,10 +107,11 @@ class SqliteStore(IndexStore):
         self._db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self._db.execute("COMMIT")
         except BaseException:
-            self._db.execute("ROLLBACK")
+            if self._db.in_transaction:  # a failed COMMIT (disk full) leaves it open
+                self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
 
     def decide(self, entry: Entry, judge: Judge, now: float | None = None) -> Decision:
         return self.decide_many([entry], judge, now)[0]
