@@ -27,7 +27,7 @@ from typing import Any
 from dedup.clean import ChromeSettings
 from dedup.cluster.online import judge_for
 from dedup.config import Params
-from dedup.index.store import Decision, Entry, IndexStore
+from dedup.index.store import Decision, Entry, IndexStore, Judge
 from dedup.parallel import _init_worker, _run_chunk, worker_context
 from dedup.pipeline import Prepared, Preparer
 from dedup.records import Assignment, CleanDoc, Problem, Record
@@ -91,8 +91,12 @@ class _InOrder:
     waits for a batch to fill). At most ``BATCH * 2`` inputs are held.
     """
 
-    def __init__(self, items: Iterable[Record | Problem], prepare: Callable[[Record], Any] | None,
-                 pool: ProcessPoolExecutor | None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        items: Iterable[Record | Problem],
+        prepare: Callable[[Record], Prepared] | None,
+        pool: ProcessPoolExecutor | None,
+    ) -> None:
         self.queue: queue.Queue[Any] = queue.Queue(maxsize=BATCH * 2)
         self.prepare = prepare
         self.pool = pool
@@ -139,11 +143,8 @@ class _InOrder:
         try:
             prepared = self._prepared(item, work)
         except Exception as err:
-            if block:
-                self.head = None
-                raise
-            self.head = err
-            return None
+            self.head = err  # raised, like a reading error, by the next blocking call
+            return self.take(block)
         self.head = None
         return item, prepared
 
@@ -215,7 +216,7 @@ def _decide_batch(
     batch: list[tuple[Record | Problem, Prepared | None]],
     store: IndexStore,
     params: Params,
-    judge,
+    judge: Judge,
     annotators: tuple[Annotator, ...],
 ) -> Iterator[Outcome]:
     outcomes: list[Outcome] = []
@@ -229,14 +230,14 @@ def _decide_batch(
         outcomes.append(outcome)
         if entry is not None:
             waiting.append((outcome, entry))
-    decisions = store.decide_many([entry for _, entry in waiting], judge) if waiting else []
-    for (outcome, _), decision in zip(waiting, decisions, strict=True):
-        outcome.assignment = _assignment(outcome.doc, decision)
+    decisions = store.decide_many([entry for _, entry in waiting], judge)
+    for (outcome, entry), decision in zip(waiting, decisions, strict=True):
+        outcome.assignment = _assignment(entry.id, decision)
         outcome.replayed = decision.replayed
-    for outcome, (_, prepared) in zip(outcomes, batch, strict=True):
-        if outcome.assignment is not None and outcome.assignment.kept and prepared is not None:
+    for outcome in outcomes:
+        if outcome.doc is not None and outcome.assignment is not None and outcome.assignment.kept:
             for annotate in annotators:
-                outcome.fields.update(annotate(prepared.doc, outcome.assignment))
+                outcome.fields.update(annotate(outcome.doc, outcome.assignment))
         yield outcome
 
 
@@ -261,12 +262,11 @@ def _settle(record: Record, prepared: Prepared, params: Params) -> tuple[Outcome
     return Outcome(record=record, doc=doc), entry
 
 
-def _assignment(doc: CleanDoc | None, decision: Decision) -> Assignment:
-    assert doc is not None
+def _assignment(doc_id: str, decision: Decision) -> Assignment:
     if decision.status == "kept":
-        return Assignment(doc.id, doc.id, True, None, 1.0, "kept")
+        return Assignment(doc_id, doc_id, True, None, 1.0, "kept")
     return Assignment(
-        doc.id, decision.dup_of, False, decision.dup_of, decision.similarity, "duplicate"
+        doc_id, decision.dup_of, False, decision.dup_of, decision.similarity, "duplicate"
     )
 
 

@@ -6,9 +6,9 @@ the write lock before reading, so two filter processes cannot both miss each
 other's copy. A batch is what the stream had ready (at most a few dozen
 records): one commit for it instead of one per record. On 20,000 documents
 that halves what is written to disk; at a million, band keys land on random
-pages and it saves a tenth. A process killed mid-stream loses at most the batch it had not
-committed, none of which it had handed on; the next run opens the file as it
-was after the last commit.
+pages and it saves a tenth. A process killed mid-stream loses at most the
+batch it had not committed, none of which it had handed on; the next run
+opens the file as it was after the last commit.
 """
 
 from __future__ import annotations
@@ -119,6 +119,8 @@ class SqliteStore(IndexStore):
     def decide_many(
         self, entries: Sequence[Entry], judge: Judge, now: float | None = None
     ) -> list[Decision]:
+        if not entries:  # no transaction, so no wait for another process's write lock
+            return []
         try:
             with self._write():
                 return [self._decide(entry, judge, now) for entry in entries]
