@@ -85,7 +85,13 @@ def _exit_with(sentinel: int) -> None:
 
 def _run_chunk(chunk: list[Any]) -> list[Any]:
     assert _worker_fn is not None
-    return [_worker_fn(item) for item in chunk]
+    return apply_to_chunk(_worker_fn, chunk)
+
+
+def apply_to_chunk(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
+    """``fn`` on every item; through its ``many`` method, when it has one, in a single call."""
+    many = getattr(fn, "many", None)
+    return many(chunk) if many is not None else [fn(item) for item in chunk]
 
 
 def parallel_map(
@@ -100,14 +106,17 @@ def parallel_map(
 
     A chunk holds at most ``chunk_size`` items and, when ``weight`` is given,
     closes once its items weigh ``chunk_weight``: heavy items (HTML pages) go
-    out a few at a time, so no worker is left with a long last chunk.
+    out a few at a time, so no worker is left with a long last chunk. A
+    function with a ``many`` method gets each chunk in one call, also with one
+    worker, so it can share work across the items (one numpy pass for all).
     """
+    stream = iter(items)
     if workers <= 1:
         fn = factory()
-        yield from map(fn, items)
+        while chunk := _next_chunk(stream, chunk_size, weight, chunk_weight):
+            yield from apply_to_chunk(fn, chunk)
         return
     window = workers * 4
-    stream = iter(items)
     pending: deque[Future[list[R]]] = deque()
     with ProcessPoolExecutor(
         workers, mp_context=worker_context(factory), initializer=_init_worker, initargs=(factory,)

@@ -83,8 +83,11 @@ class Preparer:
         self.sketch = DocSketcher(params, keep_shingles)
 
     def __call__(self, record: Record) -> Prepared:
-        doc, error = self.cleaner(record)
-        return Prepared(doc, self.sketch(doc), error)
+        return self.many([record])[0]
+
+    def many(self, records: list[Record]) -> list[Prepared]:
+        """Several records at once (see :meth:`Cleaner.many`)."""
+        return [Prepared(doc, self.sketch(doc), error) for doc, error in self.cleaner.many(records)]
 
 
 def only_records(
@@ -106,7 +109,8 @@ def clean_all(
     records: Iterable[Record], settings: ChromeSettings, workers: int, fast: bool = False
 ) -> list[tuple[CleanDoc, str | None]]:
     """Clean every record, then run the corpus repetition pass; input order is kept."""
-    cleaned = list(parallel_map(partial(Cleaner, settings, fast=fast), records, workers))
+    clean = partial(Cleaner, settings, fast=fast)
+    cleaned = list(parallel_map(clean, records, workers, CHUNK, record_size, CHUNK_CHARS))
     remove_repeated([doc for doc, _ in cleaned], settings)
     return cleaned
 

@@ -318,3 +318,24 @@ def test_the_combined_rule_regex_picks_the_rule_the_ordered_list_would(words):
 def test_line_key_is_the_hash_of_the_regex_folded_words(line):
     words = re.sub(r"\W+", " ", line.casefold()).strip()
     assert line_key(line) == xxhash.xxh3_64_intdigest(words.encode())
+
+
+def test_cleaning_records_together_gives_what_cleaning_them_one_by_one_gives():
+    page = (
+        "<html><head><title>Rates rise</title></head><body><article><h1>Rates rise</h1>"
+        + "<p>The central bank raised its main rate by a quarter point on Thursday, the "
+        "third rise this year, citing prices that are still climbing too fast.</p>"
+        * 3
+        + "<p>Subscribe to our newsletter</p></article></body></html>"
+    )
+    records = [
+        Record(id="html", source="s", html=page),
+        Record(id="text", source="s", text="Story line one is here.\nRead more: other story\nEnd."),
+        Record(id="empty", source="s", text=""),
+        Record(id="one", source="s", text="Leave a Comment"),
+    ]
+    cleaner = Cleaner()
+    together = cleaner.many(records)
+    assert together == [cleaner(record) for record in records]
+    assert [doc.id for doc, _ in together] == ["html", "text", "empty", "one"]
+    assert cleaner.many([]) == []

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.clean.features import FEATURE_NAMES, line_features
+from dedup.clean.features import FEATURE_NAMES, _Layout, documents_features, line_features
 from dedup.clean.model import ChromeModel, ModelFormatError
 
 ARTICLE = [
@@ -293,3 +293,46 @@ def test_model_scores_arbitrary_lines(lines: list[str]) -> None:
     scores = ChromeModel.load().score(lines)
     assert scores.shape == (len(lines),)
     assert np.all((scores >= 0.0) & (scores <= 1.0))
+
+
+doc_lines = st.lists(
+    st.one_of(
+        line_text,
+        st.sampled_from(["", "- item", "• point", "A Short Headline Like This", "Same line."]),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(doc_lines, max_size=6))
+def test_a_batch_of_documents_gets_each_documents_own_features(docs: list[list[str]]) -> None:
+    # positions, neighbours, runs and repeats must not leak across documents
+    stacked = [line_features(doc) for doc in docs]
+    expected = np.concatenate(stacked) if stacked else np.zeros((0, len(FEATURE_NAMES)))
+    np.testing.assert_array_equal(documents_features(docs), expected)
+
+
+def _runs_one_by_one(flags: list[bool], sizes: list[int]) -> tuple[list[int], list[int]]:
+    before, after, start = [], [], 0
+    for size in sizes:
+        doc = flags[start : start + size]
+        for i in range(size):
+            j = i
+            while j > 0 and doc[j - 1]:
+                j -= 1
+            k = i
+            while k + 1 < size and doc[k + 1]:
+                k += 1
+            before.append(i - j)
+            after.append(k - i)
+        start += size
+    return before, after
+
+
+@given(st.lists(st.lists(st.booleans(), max_size=8), max_size=6))
+def test_runs_of_flagged_lines_are_counted_within_each_document(docs: list[list[bool]]) -> None:
+    sizes = [len(doc) for doc in docs]
+    flags = [flag for doc in docs for flag in doc]
+    before, after = _Layout(np.array(sizes, dtype=np.int64)).runs(np.array(flags, dtype=bool))
+    assert (before.tolist(), after.tolist()) == _runs_one_by_one(flags, sizes)

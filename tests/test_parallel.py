@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -19,6 +20,13 @@ class _Square:
         return x * x
 
 
+class _SquareMany(_Square):
+    """Squares, and a chunk at once with ``many``, tagged so the test sees which path ran."""
+
+    def many(self, chunk: list[int]) -> list[tuple[int, int]]:
+        return [(x * x, len(chunk)) for x in chunk]
+
+
 def test_parallel_map_keeps_input_order():
     assert list(parallel_map(_Square, range(50), workers=2, chunk_size=3)) == [
         x * x for x in range(50)
@@ -29,6 +37,12 @@ def test_weighted_chunks_keep_order_and_close_at_their_weight():
     weights = [5, 1, 1, 9, 2, 2, 2, 2, 2, 30]
     got = list(parallel_map(_Square, weights, workers=2, chunk_size=4, weight=int, chunk_weight=6))
     assert got == [w * w for w in weights]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_function_with_many_gets_whole_chunks(workers):
+    got = list(parallel_map(_SquareMany, range(10), workers=workers, chunk_size=4))
+    assert got == [(x * x, 4 if x < 8 else 2) for x in range(10)]
 
 
 @given(st.lists(st.integers(0, 50)), st.integers(1, 8), st.integers(1, 100))

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
+
+import numpy as np
 
 from dedup.clean.chrome import (
     ChromeSettings,
@@ -23,6 +26,7 @@ from dedup.clean.chrome import (
     trim_inline,
     word_counts,
 )
+from dedup.clean.features import documents_features
 from dedup.clean.html import extract_html
 from dedup.clean.model import ChromeModel
 from dedup.clean.repetition import LineCounter, line_key, site_key, strip_repeated
@@ -55,6 +59,25 @@ class Cleaner:
 
     def __call__(self, record: Record) -> tuple[CleanDoc, str | None]:
         """The cleaned document and, when it has no usable text, the reason."""
+        return self.many([record])[0]
+
+    def many(self, records: Sequence[Record]) -> list[tuple[CleanDoc, str | None]]:
+        """Clean several records: the same results as one at a time, with one model pass for all.
+
+        The line model's numpy work has a fixed cost per call that short texts
+        would otherwise pay each.
+        """
+        texts = [self._text(record) for record in records]
+        if self.settings.enabled:
+            stripped = self.strip_many([(text.lines, text.title) for text in texts])
+        else:
+            stripped = [(text.lines, []) for text in texts]
+        return [
+            self._document(record, text, lines, removed)
+            for record, text, (lines, removed) in zip(records, texts, stripped, strict=True)
+        ]
+
+    def _text(self, record: Record) -> _Text:
         title, published, url, error = record.title, record.published, record.url, None
         if record.html is not None:
             extracted = extract_html(record.html, url=record.url, fast=self.fast)
@@ -66,19 +89,22 @@ class Cleaner:
         else:
             raw = record.text or ""
         lines = normalise_text(raw).split("\n") if raw.strip() else []
-        removed: list[Removal] = []
-        if self.settings.enabled:
-            lines, removed = self.strip(lines, title)
+        return _Text(lines, title, published, url, error)
+
+    def _document(
+        self, record: Record, text: _Text, lines: list[str], removed: list[Removal]
+    ) -> tuple[CleanDoc, str | None]:
         body = "\n".join(lines)
+        error = text.error
         if not body and error is None:
             error = "no text extracted" if record.html is not None else "empty text"
         doc = CleanDoc(
             id=record.id,
             source=record.source,
-            text=with_title(title, body) if body else "",
-            url=url,
-            title=title,
-            published=published,
+            text=with_title(text.title, body) if body else "",
+            url=text.url,
+            title=text.title,
+            published=text.published,
             extra=record.extra,
             removed=removed,
         )
@@ -94,9 +120,32 @@ class Cleaner:
         model scores every line in context (its features look at neighbours),
         and only decides lines the rules left alone.
         """
+        return self.strip_many([(lines, title)])[0]
+
+    def strip_many(
+        self, docs: Sequence[tuple[Sequence[str], str | None]]
+    ) -> list[tuple[list[str], list[Removal]]]:
+        """:meth:`strip` for several documents (lines and title each), scored by the model at once."""
+        trimmed = [trim_inline(lines) for lines, _ in docs]
+        scores: list[np.ndarray | None] = [None] * len(docs)
+        if self.model is not None and docs:
+            texts = [lines for lines, _ in trimmed]
+            every = self.model.score_features(documents_features(texts))
+            bounds = np.cumsum([len(lines) for lines in texts])[:-1]
+            scores = list(np.split(every, bounds))
+        return [
+            self._strip(lines, removed, title, doc_scores)
+            for (lines, removed), (_, title), doc_scores in zip(trimmed, docs, scores, strict=True)
+        ]
+
+    def _strip(
+        self,
+        lines: list[str],
+        removed: list[Removal],
+        title: str | None,
+        scores: np.ndarray | None,
+    ) -> tuple[list[str], list[Removal]]:
         settings = self.settings
-        lines, removed = trim_inline(lines)
-        scores = self.model.score(lines) if self.model is not None and lines else None
         headline = None if title else headline_index(lines)
         words = word_counts(lines)
         blocks = block_lines(lines, words)
@@ -132,6 +181,16 @@ class Cleaner:
                 if header and i < HEAD_LINES and HEADING.match(line):
                     headings.add(line_key(line))
         return kept, removed
+
+
+class _Text(NamedTuple):
+    """A record's text as lines, before chrome removal, with what extraction found."""
+
+    lines: list[str]
+    title: str | None
+    published: str | None
+    url: str | None
+    error: str | None
 
 
 def model_judges(line: str) -> bool:

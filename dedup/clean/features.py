@@ -21,8 +21,9 @@ character or per token in Python:
   lower-case letter; "@" or "#"; digits in a line of at most 12 words).
 
 Rows that are mostly zero are written in place where not zero; the rest are
-filled a row at a time. About 0.1 ms of the cost is fixed per call; a
-40-line news document takes about 0.25-0.3 ms on one core.
+filled a row at a time. About 0.2 ms of the cost is fixed per call, so
+:func:`documents_features` does many documents in one pass: on 10-line
+generated texts, 32 at a time cost 0.10 ms each instead of 0.29 ms.
 
 The feature names are part of the model file's contract: the model loader
 refuses a model whose names differ from :data:`FEATURE_NAMES`.
@@ -30,6 +31,7 @@ refuses a model whose names differ from :data:`FEATURE_NAMES`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
@@ -670,6 +672,18 @@ _POS_CAP = 10
 
 def line_features(lines: Sequence[str]) -> np.ndarray:
     """The feature matrix of one document: ``(len(lines), len(FEATURE_NAMES))`` float32."""
+    return documents_features([lines])
+
+
+def documents_features(docs: Sequence[Sequence[str]]) -> np.ndarray:
+    """The feature rows of several documents, stacked in order, each as :func:`line_features` gives.
+
+    One numpy pass serves all of them, so the fixed cost of a call is paid
+    once for a batch of short texts; positions, neighbours and repeats are
+    still counted within each document only.
+    """
+    sizes = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
+    lines = [line for doc in docs for line in doc]
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
@@ -677,6 +691,7 @@ def line_features(lines: Sequence[str]) -> np.ndarray:
     if text.count("\n") != n - 1:  # a line with a line break in it: make it one line
         lines = [line.replace("\n", " ") for line in lines]
         text = "\n".join(lines)
+    doc = _Layout(sizes)
     lengths = np.fromiter(map(len, lines), dtype=np.int64, count=n)
     starts = np.zeros(n, dtype=np.int64)
     np.cumsum(lengths[:-1] + 1, out=starts[1:])
@@ -771,13 +786,8 @@ def line_features(lines: Sequence[str]) -> np.ndarray:
     for i in np.flatnonzero(counts[:, _C_COLON]).tolist():
         if _LABEL.match(lines[i]):
             out[_R_LABEL, i] = 1.0
-    seen: dict[str, int] = {}
-    for line in lines:
-        seen[line] = seen.get(line, 0) + 1
-    if len(seen) < n:
-        for i, line in enumerate(lines):
-            if line and seen[line] > 1:
-                out[_R_DUP, i] = 1.0
+    for i in _repeated_in_doc(lines, doc):
+        out[_R_DUP, i] = 1.0
 
     # Dense rows.
     headline = (words >= 3) & (words <= 20) & ~ends_sentence & ~ends_colon
@@ -791,67 +801,110 @@ def line_features(lines: Sequence[str]) -> np.ndarray:
     out[_R_BULLET] = bullet
     out[_R_DIGIT_START] = (kinds[starts] == _DIGIT) & nonempty
     out[_R_HEADLINE] = headline
-    flags = headline.tolist()
-    index = np.arange(n, dtype=np.float64)
+    index = doc.index.astype(np.float64)
     logs = np.empty((len(_ROWS_LOG), n))
     np.minimum(index, _POS_CAP, out=logs[0])  # pos_from_start_capped
-    logs[1] = logs[0, ::-1]  # pos_from_end_capped
+    np.minimum(doc.to_end, _POS_CAP, out=logs[1])  # pos_from_end_capped
     logs[2] = words  # words_log
     logs[3] = lengths  # chars_log
     logs[4] = counts[:, _C_MARKS]  # sentence_marks_log
-    logs[5] = _blocks(bullet.tolist())  # bullet_block_log
-    logs[6] = _runs(flags[::-1])[::-1]  # headline_run_after_log
-    logs[7] = _runs(flags)  # headline_run_before_log
+    bullets_before, bullets_after = doc.runs(bullet)
+    logs[5] = np.where(bullet, bullets_before + 1 + bullets_after, 0)  # bullet_block_log
+    headlines_before, headlines_after = doc.runs(headline)
+    logs[6] = headlines_after  # headline_run_after_log
+    logs[7] = headlines_before  # headline_run_before_log
     out[_ROWS_LOG] = np.log1p(logs, out=logs)
     ratios = counts[:, _RATIO_NUMERATORS] / np.maximum(counts[:, _RATIO_DENOMINATORS], 1.0)
     out[_ROWS_RATIO] = np.minimum(ratios, _RATIO_CAPS).T
     out[_R_LEX_PER_WORD] = np.minimum(lex_total / np.maximum(words, 1.0), 2.0)
     out[_R_PIPES] = np.minimum(counts[:, _C_PIPE], 10.0)
 
-    total_words = max(float(words.sum()), 1.0)
+    total_words = np.maximum(doc.total(words), 1.0)
     prose = words * ((words >= _PROSE_MIN_WORDS) & ends_sentence)
-    prose_total = max(float(prose.sum()), 1.0)
-    prose_cum = np.cumsum(prose)
-    out[_R_POS_REL] = index / max(n - 1, 1)
-    out[_R_FIRST, 0] = 1.0
-    out[_R_LAST, n - 1] = 1.0
-    out[_R_WORDS_BEFORE] = (np.cumsum(words) - words) / total_words
+    prose_sum = doc.total(prose)
+    prose_total = np.maximum(prose_sum, 1.0)
+    prose_cum = doc.cumsum(prose)
+    out[_R_POS_REL] = index / np.maximum(doc.size - 1, 1)
+    out[_R_FIRST] = doc.first
+    out[_R_LAST] = doc.last
+    out[_R_WORDS_BEFORE] = (doc.cumsum(words) - words) / total_words
     out[_R_PROSE_BEFORE] = (prose_cum - prose) / prose_total
-    out[_R_PROSE_AFTER] = (prose_cum[-1] - prose_cum) / prose_total
+    out[_R_PROSE_AFTER] = (prose_sum - prose_cum) / prose_total
 
-    # Neighbours: the previous and next line's length, sentence end and wording.
+    # Neighbours, within the document: the previous and next line's length,
+    # sentence end and wording.
     words_log = logs[2]
     lex_any = np.minimum(lex_total, 1.0)
-    out[_R_PREV_WORDS, 1:] = words_log[:-1]
-    out[_R_NEXT_WORDS, :-1] = words_log[1:]
-    out[_R_PREV_SENTENCE, 1:] = ends_sentence[:-1]
-    out[_R_NEXT_SENTENCE, :-1] = ends_sentence[1:]
-    out[_R_PREV_LEX, 1:] = lex_any[:-1]
-    out[_R_NEXT_LEX, :-1] = lex_any[1:]
+    for row, values in (
+        (_R_PREV_WORDS, words_log),
+        (_R_PREV_SENTENCE, ends_sentence),
+        (_R_PREV_LEX, lex_any),
+    ):
+        out[row, 1:] = values[:-1]
+        out[row, doc.first] = 0.0
+    for row, values in (
+        (_R_NEXT_WORDS, words_log),
+        (_R_NEXT_SENTENCE, ends_sentence),
+        (_R_NEXT_LEX, lex_any),
+    ):
+        out[row, :-1] = values[1:]
+        out[row, doc.last] = 0.0
     return out.T.copy()
 
 
-def _runs(flags: list[bool]) -> list[int]:
-    """For each position, how many flagged positions come right before it, in a row."""
-    out = [0] * len(flags)
-    run = 0
-    for i, flag in enumerate(flags):
-        out[i] = run
-        run = run + 1 if flag else 0
-    return out
+class _Layout:
+    """Where each line sits in its document, for lines of several documents stacked together."""
+
+    def __init__(self, sizes: np.ndarray) -> None:
+        offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        self.doc = np.repeat(np.arange(len(sizes)), sizes)  # the document of each line
+        self.offsets = offsets  # document d's lines are offsets[d]:offsets[d + 1]
+        self.start = offsets[self.doc]  # the first line of each line's document
+        self.size = sizes[self.doc]
+        self.index = np.arange(len(self.doc)) - self.start
+        self.to_end = self.size - 1 - self.index
+        self.first = self.index == 0
+        self.last = self.to_end == 0
+
+    def total(self, values: np.ndarray) -> np.ndarray:
+        """Each line's document total of ``values``."""
+        return np.bincount(self.doc, weights=values, minlength=len(self.offsets) - 1)[self.doc]
+
+    def cumsum(self, values: np.ndarray) -> np.ndarray:
+        """Running totals of ``values`` within each document, this line included."""
+        running = np.cumsum(values)
+        return running - (running - values)[self.start]
+
+    def runs(self, flags: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """How many flagged lines come right before, and right after, each line, in a row."""
+        at = np.arange(len(flags))
+        unflagged = np.where(flags, -1, at)
+        # run of flags ending at each line (itself included), counted from its document's start
+        ending = at - np.maximum(np.maximum.accumulate(unflagged), self.start - 1)
+        before = np.zeros(len(flags), dtype=np.int64)
+        before[1:] = ending[:-1]
+        before[self.first] = 0
+        end = self.start + self.size - 1
+        unflagged_after = np.where(flags, len(flags), at)
+        nearest = np.minimum.accumulate(unflagged_after[::-1])[::-1]
+        starting = np.minimum(nearest, end + 1) - at  # run starting at each line, itself included
+        after = np.zeros(len(flags), dtype=np.int64)
+        after[:-1] = starting[1:]
+        after[self.last] = 0
+        return before, after
 
 
-def _blocks(flags: list[bool]) -> list[int]:
-    """For each flagged position, the length of its block of consecutive flags (else 0)."""
-    out = [0] * len(flags)
-    i, n = 0, len(flags)
-    while i < n:
-        if flags[i]:
-            j = i
-            while j < n and flags[j]:
-                j += 1
-            out[i:j] = [j - i] * (j - i)
-            i = j
-        else:
-            i += 1
-    return out
+def _repeated_in_doc(lines: Sequence[str], layout: _Layout) -> list[int]:
+    """Lines (not empty) that occur more than once in their own document."""
+    found: list[int] = []
+    bounds = layout.offsets.tolist()
+    for start, stop in itertools.pairwise(bounds):
+        part = lines[start:stop]
+        if len(set(part)) == len(part):
+            continue
+        seen: dict[str, int] = {}
+        for line in part:
+            seen[line] = seen.get(line, 0) + 1
+        found.extend(start + i for i, line in enumerate(part) if line and seen[line] > 1)
+    return found
