@@ -300,6 +300,16 @@ def _first_rule_one_by_one(line: str) -> str | None:
                 "COPYR\u0130GHT 2021",
                 "Cl\u0131ck here to read",
                 "we may earn a comm\u0131ssion",
+                "Get the",
+                "INSTALL OUR",
+                "tapping here",
+                "Thanks for signing up",
+                "e-mail updates",
+                "mailing list",
+                "signing up",
+                "you are compensated",
+                "affiliate links",
+                "design",
                 "x" * 90,
                 "word " * 41,
             ]
@@ -339,3 +349,14 @@ def test_cleaning_records_together_gives_what_cleaning_them_one_by_one_gives():
     assert together == [cleaner(record) for record in records]
     assert [doc.id for doc, _ in together] == ["html", "text", "empty", "one"]
     assert cleaner.many([]) == []
+
+
+@given(
+    st.text(alphabet="ab (", max_size=70), st.sampled_from(["(Reuters) - x", "(AP) \u2014 y", "z"])
+)
+def test_the_dateline_check_gives_what_the_protect_patterns_give(prefix, agency):
+    from dedup.clean.chrome import BUILTIN_PROTECT, ChromeSettings, is_protected
+
+    line = prefix + agency
+    expected = any(p.match(line.strip()) for p in BUILTIN_PROTECT)
+    assert is_protected(line, ChromeSettings()) == expected

@@ -310,7 +310,9 @@ def test_a_batch_of_documents_gets_each_documents_own_features(docs: list[list[s
     # positions, neighbours, runs and repeats must not leak across documents
     stacked = [line_features(doc) for doc in docs]
     expected = np.concatenate(stacked) if stacked else np.zeros((0, len(FEATURE_NAMES)))
-    np.testing.assert_array_equal(documents_features(docs), expected)
+    table = documents_features(docs)
+    np.testing.assert_array_equal(table.features, expected)
+    assert table.words == [len(line.split()) for doc in docs for line in doc]
 
 
 def _runs_one_by_one(flags: list[bool], sizes: list[int]) -> tuple[list[int], list[int]]:

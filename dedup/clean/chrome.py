@@ -14,6 +14,8 @@ Protect patterns (built-in wire credits plus the user's) beat all three.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -207,7 +209,7 @@ INLINE_SUFFIX = _rx(r"\s*\b(click to (tweet|share)|tweet this)\s*$")
 _INLINE_SUFFIX_CHARS = 48
 
 # Wire credits and similar lines inside a story that look like chrome but are article text.
-BUILTIN_PROTECT: tuple[re.Pattern[str], ...] = (
+BUILTIN_PROTECT: tuple[re.Pattern[str], re.Pattern[str]] = (
     _rx(r"^\(?(additional )?(reporting|writing|editing|compiled|research) by\b.{0,200}$"),
     _rx(r"^.{0,60}\((ap|reuters|afp|upi|dpa|ians|pti|bloomberg)\)\s*[-\u2014\u2013]"),
 )
@@ -267,21 +269,82 @@ def _compile_all(patterns: Sequence[str], what: str) -> tuple[re.Pattern[str], .
 
 def is_protected(line: str, settings: ChromeSettings) -> bool:
     stripped = line.strip()
-    return any(p.search(stripped) for p in settings.compiled_protect) or any(
-        p.match(stripped) for p in BUILTIN_PROTECT
-    )
+    if settings.compiled_protect and any(p.search(stripped) for p in settings.compiled_protect):
+        return True
+    credit, dateline = BUILTIN_PROTECT
+    # a dateline's agency is in brackets within the first 61 characters
+    return bool(credit.match(stripped) or ("(" in stripped[:61] and dateline.match(stripped)))
 
 
 def rule_for(line: str, settings: ChromeSettings) -> str | None:
     """The name of the first rule that calls ``line`` chrome, or ``None``."""
-    stripped = line.strip()
+    return rules_for([line], settings)[0]
+
+
+def rules_for(
+    lines: Sequence[str], settings: ChromeSettings, words: Sequence[int] | None = None
+) -> list[str | None]:
+    """:func:`rule_for` of every line of a document (``words``: its :func:`word_counts`).
+
+    The wording the costly rules need is looked for once in the whole
+    document, so a line is scanned only when it holds some.
+    """
+    stripped = [line.strip() for line in lines]
+    words = word_counts(lines) if words is None else words
+    costly = _costly_lines([line[:_COSTLY_WORDING_WITHIN] for line in stripped])
+    found: list[str | None] = []
+    for i, line in enumerate(stripped):
+        reason = _user_rule(line, settings) if settings.compiled_patterns else None
+        if reason is None:
+            rx = _RULES_RX[words[i] > _MAX_RULE_WORDS, i in costly]
+            match = rx.match(line) if rx is not None else None
+            if match and match.lastgroup:
+                reason = f"rule:{_RULE_NAMES[match.lastgroup]}"
+        found.append(reason)
+    return found
+
+
+def _user_rule(line: str, settings: ChromeSettings) -> str | None:
     for pattern in settings.compiled_patterns:
-        if pattern.search(stripped):
+        if pattern.search(line):
             return f"rule:user:{pattern.pattern}"
-    long_line = len(stripped.split(None, _MAX_RULE_WORDS)) > _MAX_RULE_WORDS
-    rx = _RULES_RX[long_line, _may_match_costly(_folded(stripped[:_COSTLY_WORDING_WITHIN]))]
-    match = rx.match(stripped) if rx is not None else None
-    return f"rule:{_RULE_NAMES[match.lastgroup]}" if match and match.lastgroup else None
+    return None
+
+
+def _costly_lines(prefixes: Sequence[str]) -> set[int]:
+    """The lines whose folded prefix holds all parts of one of the costly rules' needs.
+
+    Folding is per character, so the folded document is its folded lines
+    joined: each part is looked for in the whole document, the second part of
+    a pair only where the first is found.
+    """
+    text = _folded("\n".join(prefixes))
+    folded = text.split("\n")
+    if len(folded) != len(prefixes):  # a line break inside a line: look line by line
+        return {i for i, prefix in enumerate(prefixes) if _may_match_costly(_folded(prefix))}
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in folded)]
+    holding: dict[str, set[int]] = {}
+    hits: set[int] = set()
+    for parts in _NEEDED:
+        lines: set[int] = set()
+        for n, part in enumerate(parts):  # the common part of a pair is looked for last
+            if part not in holding:
+                holding[part] = _lines_holding(text, part, starts)
+            lines = holding[part] if n == 0 else lines & holding[part]
+            if not lines:
+                break
+        hits |= lines
+    return hits
+
+
+def _lines_holding(text: str, part: str, starts: list[int]) -> set[int]:
+    """The lines of ``text`` (which begin at ``starts``) that hold ``part``."""
+    found, at = set(), text.find(part)
+    while at >= 0:
+        line = bisect.bisect_right(starts, at) - 1
+        found.add(line)
+        at = text.find(part, starts[line + 1])
+    return found
 
 
 def _folded(text: str) -> str:
@@ -314,14 +377,23 @@ def _combined(names: Sequence[str]) -> re.Pattern[str] | None:
 # (``^.{0,160}\b(...)``) try every start position there, which made them most of the
 # rules' cost. Every line they match holds, case-folded within its first
 # ``_COSTLY_WORDING_WITHIN`` characters, all parts of one of these tuples (the
-# farthest one, affiliate's "commission", can end at character 234). A line
-# without any goes through a regex of the other rules only: the same answer, faster.
+# farthest one, newsletter's "newsletter" after "subscribing" and 120 other
+# characters, can end at character 301). A pair names both words a rule needs
+# where one alone is common ("sign" is in "design"), the rarer first. A line without any
+# goes through a regex of the other rules only: the same answer, faster.
 _COSTLY_WORDING_WITHIN = 320
 _COSTLY_RULES: dict[str, tuple[tuple[str, ...], ...]] = {
-    "newsletter": (("sign",), ("subscri",), ("join",), ("newsletter",)),
+    "newsletter": (
+        ("newsletter",), ("subscri",), ("thanks for signing",),
+        ("inbox", "sign"), ("mail", "sign"), ("inbox", "join"), ("mail", "join"),
+    ),
     "copyright": (("copyright",), ("\u00a9",), ("(c)",), ("all rights reserved",), ("for your personal",)),
-    "app-prompt": (("app", "download"), ("app", "get"), ("app", "install"), ("click",), ("tap",)),
-    "affiliate": (("commission",), ("share of the sale",), ("compensat",), ("affiliate",)),
+    "app-prompt": (
+        ("download our", "app"), ("download the", "app"), ("get our", "app"), ("get the", "app"),
+        ("install our", "app"), ("install the", "app"),
+        ("click here",), ("clicking here",), ("tap here",), ("tapping here",),
+    ),
+    "affiliate": (("commission",), ("share of the sale",), ("compensat", "you"), ("affiliate", "you")),
     "disclaimer": (("not intended",), ("constitute",), ("trust project",)),
     "paywall": (("registered users",), ("subscri",), ("free account",), ("continue reading",)),
 }  # fmt: skip

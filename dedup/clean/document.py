@@ -7,6 +7,7 @@ does the corpus pass, once all documents of a batch are cleaned.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -21,7 +22,7 @@ from dedup.clean.chrome import (
     is_protected,
     is_structured,
     is_table_row,
-    rule_for,
+    rules_for,
     tail_lines,
     trim_inline,
     word_counts,
@@ -127,15 +128,22 @@ class Cleaner:
     ) -> list[tuple[list[str], list[Removal]]]:
         """:meth:`strip` for several documents (lines and title each), scored by the model at once."""
         trimmed = [trim_inline(lines) for lines, _ in docs]
-        scores: list[np.ndarray | None] = [None] * len(docs)
+        texts = [lines for lines, _ in trimmed]
         if self.model is not None and docs:
-            texts = [lines for lines, _ in trimmed]
-            every = self.model.score_features(documents_features(texts))
-            bounds = np.cumsum([len(lines) for lines in texts])[:-1]
-            scores = list(np.split(every, bounds))
+            table = documents_features(texts)
+            bounds = np.cumsum([len(lines) for lines in texts]).tolist()
+            scores: list[np.ndarray | None] = np.split(
+                self.model.score_features(table.features), bounds[:-1]
+            )
+            words = [table.words[start:stop] for start, stop in itertools.pairwise([0, *bounds])]
+        else:
+            scores = [None] * len(docs)
+            words = [word_counts(lines) for lines in texts]
         return [
-            self._strip(lines, removed, title, doc_scores)
-            for (lines, removed), (_, title), doc_scores in zip(trimmed, docs, scores, strict=True)
+            self._strip(lines, removed, title, doc_scores, doc_words)
+            for (lines, removed), (_, title), doc_scores, doc_words in zip(
+                trimmed, docs, scores, words, strict=True
+            )
         ]
 
     def _strip(
@@ -144,12 +152,13 @@ class Cleaner:
         removed: list[Removal],
         title: str | None,
         scores: np.ndarray | None,
+        words: list[int],
     ) -> tuple[list[str], list[Removal]]:
         settings = self.settings
         headline = None if title else headline_index(lines)
-        words = word_counts(lines)
         blocks = block_lines(lines, words)
         tails = tail_lines(lines, words)
+        rules = rules_for(lines, settings, words)
         # The title, and headline-like lines of the header area (above the first paragraph).
         headings = {line_key(t) for t in (title, lines[0] if lines else None) if t}
         header = True
@@ -159,7 +168,7 @@ class Cleaner:
                 kept.append(line)
             elif i in blocks:
                 removed.append(Removal(line, f"block:{blocks[i]}"))
-            elif reason := rule_for(line, settings) or tails.get(i):
+            elif reason := rules[i] or tails.get(i):
                 removed.append(Removal(line, reason))
             elif (
                 0 < i < HEAD_LINES * 2

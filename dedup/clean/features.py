@@ -34,6 +34,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -670,12 +671,19 @@ _PROSE_MIN_WORDS = 12
 _POS_CAP = 10
 
 
+class LineTable(NamedTuple):
+    """Features of the lines of one or more documents, stacked in order."""
+
+    features: np.ndarray  # (lines, len(FEATURE_NAMES)) float32
+    words: list[int]  # words per line, as ``len(line.split())`` counts them
+
+
 def line_features(lines: Sequence[str]) -> np.ndarray:
     """The feature matrix of one document: ``(len(lines), len(FEATURE_NAMES))`` float32."""
-    return documents_features([lines])
+    return documents_features([lines]).features
 
 
-def documents_features(docs: Sequence[Sequence[str]]) -> np.ndarray:
+def documents_features(docs: Sequence[Sequence[str]]) -> LineTable:
     """The feature rows of several documents, stacked in order, each as :func:`line_features` gives.
 
     One numpy pass serves all of them, so the fixed cost of a call is paid
@@ -686,7 +694,7 @@ def documents_features(docs: Sequence[Sequence[str]]) -> np.ndarray:
     lines = [line for doc in docs for line in doc]
     n = len(lines)
     if n == 0:
-        return np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32)
+        return LineTable(np.zeros((0, len(FEATURE_NAMES)), dtype=np.float32), [])
     text = "\n".join(lines)
     if text.count("\n") != n - 1:  # a line with a line break in it: make it one line
         lines = [line.replace("\n", " ") for line in lines]
@@ -849,7 +857,7 @@ def documents_features(docs: Sequence[Sequence[str]]) -> np.ndarray:
     ):
         out[row, :-1] = values[1:]
         out[row, doc.last] = 0.0
-    return out.T.copy()
+    return LineTable(out.T.copy(), words.astype(np.int64).tolist())
 
 
 class _Layout:
