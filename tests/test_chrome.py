@@ -252,71 +252,67 @@ def _first_rule_one_by_one(line: str) -> str | None:
     return None
 
 
-@given(
-    st.lists(
-        st.sampled_from(
-            [
-                "Read more:",
-                "Subscribe",
-                "to our newsletter",
-                "All rights reserved.",
-                "©",
-                "Tags:",
-                "Share",
-                "Facebook",
-                "click here",
-                "Follow us on Twitter",
-                "by",
-                "June 9, 2025",
-                "[b]",
-                "[/b]",
-                "http://x.example",
-                "the board",
-                "said",
-                "(c) 2024",
-                "is not intended to be",
-                "investment advice",
-                "Comments",
-                "If you enjoyed this article",
-                "SIGN UP",
-                "Join",
-                "our inbox",
-                "Download the",
-                "app",
-                "Tap here",
-                "by clicking here",
-                "we may earn a commission",
-                "if you buy",
-                "does not constitute",
-                "Trust Project",
-                "Already a subscriber?",
-                "to continue reading",
-                "create a free account",
-                "\u017fubscribe",
-                "\u212aeep",
-                "stra\u00dfe",
-                "\u0130stanbul",
-                "Jo\u0131n our mailing list",
-                "COPYR\u0130GHT 2021",
-                "Cl\u0131ck here to read",
-                "we may earn a comm\u0131ssion",
-                "Get the",
-                "INSTALL OUR",
-                "tapping here",
-                "Thanks for signing up",
-                "e-mail updates",
-                "mailing list",
-                "signing up",
-                "you are compensated",
-                "affiliate links",
-                "design",
-                "x" * 90,
-                "word " * 41,
-            ]
-        ),
-        max_size=12,
-    )
-)
+RULE_FRAGMENTS = [
+    "Read more:",
+    "Subscribe",
+    "to our newsletter",
+    "All rights reserved.",
+    "©",
+    "Tags:",
+    "Share",
+    "Facebook",
+    "click here",
+    "Follow us on Twitter",
+    "by",
+    "June 9, 2025",
+    "[b]",
+    "[/b]",
+    "http://x.example",
+    "the board",
+    "said",
+    "(c) 2024",
+    "is not intended to be",
+    "investment advice",
+    "Comments",
+    "If you enjoyed this article",
+    "SIGN UP",
+    "Join",
+    "our inbox",
+    "Download the",
+    "app",
+    "Tap here",
+    "by clicking here",
+    "we may earn a commission",
+    "if you buy",
+    "does not constitute",
+    "Trust Project",
+    "Already a subscriber?",
+    "to continue reading",
+    "create a free account",
+    "\u017fubscribe",
+    "\u212aeep",
+    "stra\u00dfe",
+    "\u0130stanbul",
+    "Jo\u0131n our mailing list",
+    "COPYR\u0130GHT 2021",
+    "Cl\u0131ck here to read",
+    "we may earn a comm\u0131ssion",
+    "Get the",
+    "INSTALL OUR",
+    "tapping here",
+    "Thanks for signing up",
+    "e-mail updates",
+    "mailing list",
+    "signing up",
+    "you are compensated",
+    "affiliate links",
+    "design",
+    "x" * 90,
+    "word " * 41,
+]
+
+
+@given(st.lists(st.sampled_from(RULE_FRAGMENTS), max_size=12))
 def test_the_combined_rule_regex_picks_the_rule_the_ordered_list_would(words):
     from dedup.clean.chrome import ChromeSettings, rule_for
 
@@ -360,3 +356,10 @@ def test_the_dateline_check_gives_what_the_protect_patterns_give(prefix, agency)
     line = prefix + agency
     expected = any(p.match(line.strip()) for p in BUILTIN_PROTECT)
     assert is_protected(line, ChromeSettings()) == expected
+
+
+@given(st.lists(st.lists(st.sampled_from(RULE_FRAGMENTS), max_size=12).map(" ".join), max_size=8))
+def test_the_rules_of_a_document_are_each_lines_own_rule(lines):
+    from dedup.clean.chrome import ChromeSettings, rules_for
+
+    assert rules_for(lines, ChromeSettings()) == [_first_rule_one_by_one(line) for line in lines]

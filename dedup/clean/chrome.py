@@ -291,12 +291,13 @@ def rules_for(
     """
     stripped = [line.strip() for line in lines]
     words = word_counts(lines) if words is None else words
-    costly = _costly_lines([line[:_COSTLY_WORDING_WITHIN] for line in stripped])
+    long_lines = [count > _MAX_RULE_WORDS for count in words]
+    costly = _costly_lines([line[:_COSTLY_WORDING_WITHIN] for line in stripped], long_lines)
     found: list[str | None] = []
     for i, line in enumerate(stripped):
         reason = _user_rule(line, settings) if settings.compiled_patterns else None
         if reason is None:
-            rx = _RULES_RX[words[i] > _MAX_RULE_WORDS, i in costly]
+            rx = _RULES_RX[long_lines[i], i in costly]
             match = rx.match(line) if rx is not None else None
             if match and match.lastgroup:
                 reason = f"rule:{_RULE_NAMES[match.lastgroup]}"
@@ -311,8 +312,21 @@ def _user_rule(line: str, settings: ChromeSettings) -> str | None:
     return None
 
 
-def _costly_lines(prefixes: Sequence[str]) -> set[int]:
-    """The lines whose folded prefix holds all parts of one of the costly rules' needs.
+def _costly_lines(prefixes: Sequence[str], long_lines: Sequence[bool]) -> set[int]:
+    """The lines whose folded prefix holds all parts of one need of a costly rule that judges them.
+
+    Lines of more than ``_MAX_RULE_WORDS`` words are judged by the long-line
+    rules only, so the other rules' wording is looked for in the shorter lines.
+    """
+    hits = _holding_needs(prefixes, _NEEDED_LONG)
+    short = [i for i, long_line in enumerate(long_lines) if not long_line]
+    if short:
+        hits.update(short[j] for j in _holding_needs([prefixes[i] for i in short], _NEEDED_SHORT))
+    return hits
+
+
+def _holding_needs(prefixes: Sequence[str], needs: Sequence[tuple[str, ...]]) -> set[int]:
+    """The lines whose folded text holds all parts of one of ``needs``.
 
     Folding is per character, so the folded document is its folded lines
     joined: each part is looked for in the whole document, the second part of
@@ -321,11 +335,11 @@ def _costly_lines(prefixes: Sequence[str]) -> set[int]:
     text = _folded("\n".join(prefixes))
     folded = text.split("\n")
     if len(folded) != len(prefixes):  # a line break inside a line: look line by line
-        return {i for i, prefix in enumerate(prefixes) if _may_match_costly(_folded(prefix))}
+        return {i for i, prefix in enumerate(prefixes) if _holds_a_need(_folded(prefix), needs)}
     starts = [0, *itertools.accumulate(len(line) + 1 for line in folded)]
     holding: dict[str, set[int]] = {}
     hits: set[int] = set()
-    for parts in _NEEDED:
+    for parts in needs:
         lines: set[int] = set()
         for n, part in enumerate(parts):  # the common part of a pair is looked for last
             if part not in holding:
@@ -335,6 +349,10 @@ def _costly_lines(prefixes: Sequence[str]) -> set[int]:
                 break
         hits |= lines
     return hits
+
+
+def _holds_a_need(folded: str, needs: Sequence[tuple[str, ...]]) -> bool:
+    return any(all(part in folded for part in parts) for parts in needs)
 
 
 def _lines_holding(text: str, part: str, starts: list[int]) -> set[int]:
@@ -356,13 +374,6 @@ def _folded(text: str) -> str:
     if "\u0130" in text or "\u0131" in text:
         text = text.replace("\u0130", "i").replace("\u0131", "i")
     return text.casefold()
-
-
-def _may_match_costly(folded: str) -> bool:
-    for part in _NEEDED_ALONE:
-        if part in folded:
-            return True
-    return any(all(part in folded for part in parts) for parts in _NEEDED_TOGETHER)
 
 
 def _combined(names: Sequence[str]) -> re.Pattern[str] | None:
@@ -397,9 +408,17 @@ _COSTLY_RULES: dict[str, tuple[tuple[str, ...], ...]] = {
     "disclaimer": (("not intended",), ("constitute",), ("trust project",)),
     "paywall": (("registered users",), ("subscri",), ("free account",), ("continue reading",)),
 }  # fmt: skip
-_NEEDED = dict.fromkeys(parts for needs in _COSTLY_RULES.values() for parts in needs)
-_NEEDED_ALONE = tuple(parts[0] for parts in _NEEDED if len(parts) == 1)
-_NEEDED_TOGETHER = tuple(parts for parts in _NEEDED if len(parts) > 1)
+# The needs of the costly rules that judge every line, and of those that judge short lines only.
+_NEEDED_LONG = tuple(
+    dict.fromkeys(
+        parts for rule, needs in _COSTLY_RULES.items() if rule in _LONG_RULES for parts in needs
+    )
+)
+_NEEDED_SHORT = tuple(
+    dict.fromkeys(
+        parts for rule, needs in _COSTLY_RULES.items() if rule not in _LONG_RULES for parts in needs
+    )
+)
 _RULE_INDEX = {name: i for i, (name, _) in enumerate(LINE_RULES)}
 _RULE_NAMES = {f"r{i}": name for name, i in _RULE_INDEX.items()}
 # (long line, may need the costly rules) -> the regex of the rules that can match.
