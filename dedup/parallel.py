@@ -91,7 +91,12 @@ def _run_chunk(chunk: list[Any]) -> list[Any]:
 def apply_to_chunk(fn: Callable[[T], R], chunk: list[T]) -> list[R]:
     """``fn`` on every item; through its ``many`` method, when it has one, in a single call."""
     many = getattr(fn, "many", None)
-    return many(chunk) if many is not None else [fn(item) for item in chunk]
+    if many is None:
+        return [fn(item) for item in chunk]
+    results = many(chunk)
+    if len(results) != len(chunk):
+        raise RuntimeError(f"{type(fn).__name__}.many gave {len(results)} results for {len(chunk)}")
+    return results
 
 
 def parallel_map(
@@ -109,7 +114,10 @@ def parallel_map(
     out a few at a time, so no worker is left with a long last chunk. A
     function with a ``many`` method gets each chunk in one call, also with one
     worker, so it can share work across the items (one numpy pass for all).
+    Items are read a chunk ahead, and an error in a chunk loses its results.
     """
+    if chunk_size < 1:
+        raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     stream = iter(items)
     if workers <= 1:
         fn = factory()

@@ -8,7 +8,7 @@ the few documents it changes are sketched again.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -85,7 +85,7 @@ class Preparer:
     def __call__(self, record: Record) -> Prepared:
         return self.many([record])[0]
 
-    def many(self, records: list[Record]) -> list[Prepared]:
+    def many(self, records: Sequence[Record]) -> list[Prepared]:
         """Several records at once (see :meth:`Cleaner.many`)."""
         return [Prepared(doc, self.sketch(doc), error) for doc, error in self.cleaner.many(records)]
 

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dedup.clean import ChromeSettings, Cleaner, remove_repeated
+from dedup.clean.chrome import BUILTIN_PROTECT, is_protected
 from dedup.clean.repetition import line_key
 from dedup.records import Record
 
@@ -201,7 +202,12 @@ def test_the_line_model_never_removes_a_whole_article_on_one_line():
     assert lines == [one_line] and not removed
 
 
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+@given(
+    st.one_of(
+        st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
+        st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200bab\u0301e", max_size=60),
+    )
+)
 def test_normalise_text_folds_whitespace_like_the_regex_it_replaced(text):
     from dedup.clean.text import normalise_text
 
@@ -351,8 +357,6 @@ def test_cleaning_records_together_gives_what_cleaning_them_one_by_one_gives():
     st.text(alphabet="ab (", max_size=70), st.sampled_from(["(Reuters) - x", "(AP) \u2014 y", "z"])
 )
 def test_the_dateline_check_gives_what_the_protect_patterns_give(prefix, agency):
-    from dedup.clean.chrome import BUILTIN_PROTECT, ChromeSettings, is_protected
-
     line = prefix + agency
     expected = any(p.match(line.strip()) for p in BUILTIN_PROTECT)
     assert is_protected(line, ChromeSettings()) == expected

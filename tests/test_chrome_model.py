@@ -338,3 +338,25 @@ def test_runs_of_flagged_lines_are_counted_within_each_document(docs: list[list[
     flags = [flag for doc in docs for flag in doc]
     before, after = _Layout(np.array(sizes, dtype=np.int64)).runs(np.array(flags, dtype=bool))
     assert (before.tolist(), after.tolist()) == _runs_one_by_one(flags, sizes)
+
+
+def test_a_logistic_model_scores_a_line_the_same_in_any_batch() -> None:
+    rng = np.random.default_rng(5)
+    width = len(FEATURE_NAMES)
+    spec = {
+        "format": "dedup-chrome-model",
+        "version": 1,
+        "feature_names": list(FEATURE_NAMES),
+        "kind": "logistic",
+        "threshold": 0.5,
+        "scaler": {
+            "mean": rng.normal(size=width).tolist(),
+            "scale": rng.uniform(0.5, 2, width).tolist(),
+        },
+        "logistic": {"coef": rng.normal(size=width).tolist(), "intercept": 0.3},
+    }
+    model = ChromeModel(spec)
+    x = line_features([*ARTICLE, *CHROME] * 20)
+    together = model.score_features(x)
+    one_by_one = np.concatenate([model.score_features(x[i : i + 1]) for i in range(len(x))])
+    np.testing.assert_array_equal(together, one_by_one)

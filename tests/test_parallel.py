@@ -45,6 +45,18 @@ def test_a_function_with_many_gets_whole_chunks(workers):
     assert got == [(x * x, 4 if x < 8 else 2) for x in range(10)]
 
 
+class _Short(_Square):
+    def many(self, chunk: list[int]) -> list[int]:
+        return [x * x for x in chunk[1:]]
+
+
+def test_a_many_that_loses_results_and_a_chunk_size_below_one_are_errors():
+    with pytest.raises(RuntimeError, match="gave 1 results for 2"):
+        list(parallel_map(_Short, range(4), workers=1, chunk_size=2))
+    with pytest.raises(ValueError, match="chunk_size"):
+        list(parallel_map(_Square, range(4), workers=1, chunk_size=0))
+
+
 @given(st.lists(st.integers(0, 50)), st.integers(1, 8), st.integers(1, 100))
 def test_chunks_partition_the_stream_by_count_and_weight(items, size, limit):
     stream, chunks = iter(items), []

@@ -329,8 +329,9 @@ def _holding_needs(prefixes: Sequence[str], needs: Sequence[tuple[str, ...]]) ->
     """The lines whose folded text holds all parts of one of ``needs``.
 
     Folding is per character, so the folded document is its folded lines
-    joined: each part is looked for in the whole document, the second part of
-    a pair only where the first is found.
+    joined: each part is looked for in the whole document, once (the second
+    part of a pair not at all when the first is nowhere), and the lines that
+    hold both parts of a pair are those in both parts' line sets.
     """
     text = _folded("\n".join(prefixes))
     folded = text.split("\n")
@@ -388,8 +389,8 @@ def _combined(names: Sequence[str]) -> re.Pattern[str] | None:
 # (``^.{0,160}\b(...)``) try every start position there, which made them most of the
 # rules' cost. Every line they match holds, case-folded within its first
 # ``_COSTLY_WORDING_WITHIN`` characters, all parts of one of these tuples (the
-# farthest one, newsletter's "newsletter" after "subscribing" and 120 other
-# characters, can end at character 301). A pair names both words a rule needs
+# farthest, newsletter's "newsletter" after "signing up" and 120 other characters,
+# can end at character 300). A pair names both words a rule needs
 # where one alone is common ("sign" is in "design"), the rarer first. A line without any
 # goes through a regex of the other rules only: the same answer, faster.
 _COSTLY_WORDING_WITHIN = 320

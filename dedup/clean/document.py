@@ -128,17 +128,15 @@ class Cleaner:
     ) -> list[tuple[list[str], list[Removal]]]:
         """:meth:`strip` for several documents (lines and title each), scored by the model at once."""
         trimmed = [trim_inline(lines) for lines, _ in docs]
-        texts = [lines for lines, _ in trimmed]
+        line_lists = [lines for lines, _ in trimmed]
+        scores: list[np.ndarray | None] = [None] * len(docs)
         if self.model is not None and docs:
-            table = documents_features(texts)
-            bounds = np.cumsum([len(lines) for lines in texts]).tolist()
-            scores: list[np.ndarray | None] = np.split(
-                self.model.score_features(table.features), bounds[:-1]
-            )
+            table = documents_features(line_lists)
+            bounds = np.cumsum([len(lines) for lines in line_lists]).tolist()
+            scores = list(np.split(self.model.score_features(table.features), bounds[:-1]))
             words = [table.words[start:stop] for start, stop in itertools.pairwise([0, *bounds])]
         else:
-            scores = [None] * len(docs)
-            words = [word_counts(lines) for lines in texts]
+            words = [word_counts(lines) for lines in line_lists]
         return [
             self._strip(lines, removed, title, doc_scores, doc_words)
             for (lines, removed), (_, title), doc_scores, doc_words in zip(

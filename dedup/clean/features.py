@@ -880,7 +880,11 @@ class _Layout:
         return np.bincount(self.doc, weights=values, minlength=len(self.offsets) - 1)[self.doc]
 
     def cumsum(self, values: np.ndarray) -> np.ndarray:
-        """Running totals of ``values`` within each document, this line included."""
+        """Running totals of ``values`` within each document, this line included.
+
+        One running total over all lines, less its value before each document:
+        exact because the values are counts (whole numbers in float64).
+        """
         running = np.cumsum(values)
         return running - (running - values)[self.start]
 

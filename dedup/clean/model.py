@@ -140,7 +140,8 @@ class ChromeModel:
         if features.shape[0] == 0:
             return np.zeros(0, dtype=np.float64)
         if self.kind == "logistic":
-            raw = features @ self._weights + self._bias
+            # row by row: a matrix product's rounding would depend on the rows around a line
+            raw = (features * self._weights).sum(axis=1) + self._bias
         else:
             raw = self._init + self._rate * self._tree_sum(features)
         return 1.0 / (1.0 + np.exp(-np.clip(raw, -50.0, 50.0)))

@@ -8,9 +8,18 @@ import unicodedata
 def normalise_text(text: str) -> str:
     """NFC-normalise, fold runs of spaces, and drop blank lines; line breaks are kept."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    # str.split() splits on exactly the characters the regex ``[^\S\n]`` would fold.
-    lines = (" ".join(line.split()) for line in text.split("\n"))
+    lines = (line if _is_normal(line) else " ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _is_normal(line: str) -> bool:
+    """True when folding would leave ``line`` as it is (most lines): no split and join needed.
+
+    Every whitespace character but the ASCII space is unprintable, and
+    ``str.split()`` splits on exactly the characters the regex ``[^\\S\\n]``
+    would fold, so a printable line with single inner spaces is normal.
+    """
+    return line.isprintable() and "  " not in line and line[:1] != " " and line[-1:] != " "
 
 
 def with_title(title: str | None, body: str) -> str:
