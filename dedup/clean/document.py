@@ -130,11 +130,12 @@ class Cleaner:
         trimmed = [trim_inline(lines) for lines, _ in docs]
         line_lists = [lines for lines, _ in trimmed]
         scores: list[np.ndarray | None] = [None] * len(docs)
-        if self.model is not None and docs:
+        if self.model is not None:
             table = documents_features(line_lists)
-            bounds = np.cumsum([len(lines) for lines in line_lists]).tolist()
-            scores = list(np.split(self.model.score_features(table.features), bounds[:-1]))
-            words = [table.words[start:stop] for start, stop in itertools.pairwise([0, *bounds])]
+            every = self.model.score_features(table.features)
+            spans = list(itertools.pairwise(itertools.accumulate(map(len, line_lists), initial=0)))
+            scores = [every[start:stop] for start, stop in spans]
+            words = [table.words[start:stop] for start, stop in spans]
         else:
             words = [word_counts(lines) for lines in line_lists]
         return [

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -913,10 +914,7 @@ def _repeated_in_doc(lines: Sequence[str], layout: _Layout) -> list[int]:
     bounds = layout.offsets.tolist()
     for start, stop in itertools.pairwise(bounds):
         part = lines[start:stop]
-        if len(set(part)) == len(part):
-            continue
-        seen: dict[str, int] = {}
-        for line in part:
-            seen[line] = seen.get(line, 0) + 1
-        found.extend(start + i for i, line in enumerate(part) if line and seen[line] > 1)
+        seen = Counter(part)
+        if len(seen) < len(part):
+            found.extend(start + i for i, line in enumerate(part) if line and seen[line] > 1)
     return found
