@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from dedup.clean import ChromeSettings, Cleaner, remove_repeated
 from dedup.clean.chrome import BUILTIN_PROTECT, is_protected
-from dedup.clean.repetition import line_key
+from dedup.clean.repetition import line_key, text_line_keys
 from dedup.records import Record
 
 ARTICLE = [
@@ -330,6 +330,18 @@ def test_the_combined_rule_regex_picks_the_rule_the_ordered_list_would(words):
 def test_line_key_is_the_hash_of_the_regex_folded_words(line):
     words = re.sub(r"\W+", " ", line.casefold()).strip()
     assert line_key(line) == xxhash.xxh3_64_intdigest(words.encode())
+
+
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(max_codepoint=0x17F), max_size=40)
+        | st.text(alphabet="Ab1 _-.,\t\r", max_size=40),
+        max_size=8,
+    )
+)
+def test_a_text_s_line_keys_are_its_lines_keys(lines):
+    text = "\n".join(lines)
+    assert text_line_keys(text) == [line_key(line) for line in text.split("\n")]
 
 
 def test_cleaning_records_together_gives_what_cleaning_them_one_by_one_gives():

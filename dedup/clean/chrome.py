@@ -334,21 +334,24 @@ def _holding_needs(prefixes: Sequence[str], needs: Sequence[tuple[str, ...]]) ->
     hold both parts of a pair are those in both parts' line sets.
     """
     text = _folded("\n".join(prefixes))
-    folded = text.split("\n")
-    if len(folded) != len(prefixes):  # a line break inside a line: look line by line
+    if text.count("\n") != len(prefixes) - 1:  # a line break inside a line: look line by line
         return {i for i, prefix in enumerate(prefixes) if _holds_a_need(_folded(prefix), needs)}
-    starts = [0, *itertools.accumulate(len(line) + 1 for line in folded)]
-    holding: dict[str, set[int]] = {}
+    found = [part for part in _FIRST_PARTS[needs] if part in text]
+    if not found:  # the usual case: no line needs a second look
+        return set()
+    starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))]
+    holding = {part: _lines_holding(text, part, starts) for part in found}
     hits: set[int] = set()
-    for parts in needs:
-        lines: set[int] = set()
-        for n, part in enumerate(parts):  # the common part of a pair is looked for last
-            if part not in holding:
-                holding[part] = _lines_holding(text, part, starts)
-            lines = holding[part] if n == 0 else lines & holding[part]
+    for first, *rest in needs:
+        lines = holding.get(first)
+        for part in rest:  # the common part of a pair is looked for last
             if not lines:
                 break
-        hits |= lines
+            if part not in holding:
+                holding[part] = _lines_holding(text, part, starts)
+            lines = lines & holding[part]
+        if lines:
+            hits |= lines
     return hits
 
 
@@ -420,6 +423,12 @@ _NEEDED_SHORT = tuple(
         parts for rule, needs in _COSTLY_RULES.items() if rule not in _LONG_RULES for parts in needs
     )
 )
+# The first parts of each set of needs, once: a line can hold a need only when its document
+# holds the need's first part.
+_FIRST_PARTS = {
+    needs: tuple(dict.fromkeys(parts[0] for parts in needs))
+    for needs in (_NEEDED_LONG, _NEEDED_SHORT)
+}
 _RULE_INDEX = {name: i for i, (name, _) in enumerate(LINE_RULES)}
 _RULE_NAMES = {f"r{i}": name for name, i in _RULE_INDEX.items()}
 # (long line, may need the costly rules) -> the regex of the rules that can match.

@@ -30,7 +30,13 @@ from dedup.clean.chrome import (
 from dedup.clean.features import documents_features
 from dedup.clean.html import extract_html
 from dedup.clean.model import ChromeModel
-from dedup.clean.repetition import LineCounter, line_key, site_key, strip_repeated
+from dedup.clean.repetition import (
+    LineCounter,
+    line_key,
+    site_key,
+    strip_repeated,
+    text_line_keys,
+)
 from dedup.clean.text import normalise_text, with_title
 from dedup.records import CleanDoc, Record
 
@@ -230,7 +236,7 @@ def remove_repeated(docs: Sequence[CleanDoc], settings: ChromeSettings) -> list[
         return list(docs)
     counter = LineCounter()
     sites = [site_key(doc) for doc in docs]
-    keys = [[line_key(line) for line in doc.text.split("\n")] if doc.text else [] for doc in docs]
+    keys = [text_line_keys(doc.text) if doc.text else [] for doc in docs]
     for site, doc_keys in zip(sites, keys, strict=True):
         counter.add(site, doc_keys)
     out = []

@@ -37,8 +37,10 @@ def site_key(doc: CleanDoc) -> str:
     return posixpath.dirname(doc.source)
 
 
-# ASCII bytes that are not word characters (``\W``) become spaces.
+# ASCII bytes that are not word characters (``\W``) become spaces; the second table
+# keeps line breaks, to fold a whole text at once.
 _ASCII_NON_WORD = bytes(b if chr(b).isalnum() or b == ord("_") else 32 for b in range(256))
+_ASCII_NON_WORD_LINES = bytes(b if b == ord("\n") else c for b, c in enumerate(_ASCII_NON_WORD))
 
 
 def line_key(line: str) -> int:
@@ -49,6 +51,15 @@ def line_key(line: str) -> int:
     else:
         words = _NON_WORD.sub(" ", folded).strip().encode()
     return xxhash.xxh3_64_intdigest(words)
+
+
+def text_line_keys(text: str) -> list[int]:
+    """:func:`line_key` of each line of ``text`` (split on ``\\n``), an ASCII text folded at once."""
+    folded = text.casefold()
+    if not folded.isascii():
+        return [line_key(line) for line in text.split("\n")]
+    lines = folded.encode("ascii").translate(_ASCII_NON_WORD_LINES).split(b"\n")
+    return list(map(xxhash.xxh3_64_intdigest, map(b" ".join, map(bytes.split, lines))))
 
 
 class LineCounter:
