@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 import xxhash
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedup.clean import ChromeSettings, Cleaner, remove_repeated
@@ -206,6 +206,7 @@ def test_the_line_model_never_removes_a_whole_article_on_one_line():
     st.one_of(
         st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
         st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200bab\u0301e", max_size=60),
+        st.lists(st.sampled_from(["ab", "c d", "é", " ", "\n", "x\ty"]), max_size=12).map("".join),
     )
 )
 def test_normalise_text_folds_whitespace_like_the_regex_it_replaced(text):
@@ -379,3 +380,51 @@ def test_the_rules_of_a_document_are_each_lines_own_rule(lines):
     from dedup.clean.chrome import ChromeSettings, rules_for
 
     assert rules_for(lines, ChromeSettings()) == [_first_rule_one_by_one(line) for line in lines]
+
+
+_ENDS = st.sampled_from(
+    ["", ".", "!", ":", ",", "”", "\u2019", ")", "x", " ", "\t", "\n", "\u2028"]
+)
+_LINE_TEXT = st.one_of(
+    st.text(alphabet=st.sampled_from(list('ab. !?:;,"”\u2019)\n\t\u00a0\u2028x')), max_size=90),
+    # lengths around the paragraph limit
+    st.builds(
+        lambda head, n, end: head + "a" * n + end,
+        st.sampled_from(["", " ", "\n", "b\nb"]),
+        st.integers(55, 66),
+        _ENDS,
+    ),
+    # word counts around the heading limits
+    st.builds(
+        lambda head, k, sep, end: head + sep.join(["w"] * k) + end,
+        st.sampled_from(["", " ", "\n", "\t"]),
+        st.integers(1, 23),
+        st.sampled_from([" ", "\t", "  ", "\u00a0", "\n"]),
+        _ENDS,
+    ),
+)
+
+
+@settings(max_examples=400)
+@given(_LINE_TEXT)
+@example("a" * 60 + ".")
+@example("a" * 59 + "”")
+def test_is_paragraph_is_the_regex_it_replaced(line):
+    from dedup.clean.chrome import is_paragraph
+
+    regex = re.compile(r"^.{60,}[.!?\"\u201d\u2019)]$")
+    assert is_paragraph(line) == bool(regex.match(line.strip()))
+
+
+@settings(max_examples=400)
+@given(_LINE_TEXT)
+@example(" ".join(["w"] * 20))
+@example(" ".join(["w"] * 21))
+@example(" ".join(["w"] * 4))
+@example(" ".join(["w"] * 3))
+@example(" ".join(["w"] * 5) + ",")
+@example(" ".join(["w"] * 5) + "”")
+def test_is_heading_is_the_regex_it_replaced(line):
+    from dedup.clean.document import HEADING, is_heading
+
+    assert is_heading(line, len(line.split())) == bool(HEADING.match(line))

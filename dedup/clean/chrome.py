@@ -193,7 +193,9 @@ END_HEADING = _rx(
 # Headings only count this far into the text (fraction of words before them).
 BLOCK_MIN_POSITION = 0.3
 # A teaser list ends at the first line that reads like an article paragraph.
-_PARAGRAPH = re.compile(r"^.{60,}[.!?\"\u201d\u2019)]$")
+# A line that reads like prose: over 60 characters, a sentence end last.
+_PARAGRAPH_MIN_CHARS = 61
+_PARAGRAPH_ENDS = '.!?"\u201d\u2019)'
 
 # An author bio, judged only in the last part of a text (the same words mid-story are a quote).
 AUTHOR_BIO = _rx(
@@ -476,7 +478,16 @@ def trim_inline(lines: Sequence[str]) -> tuple[list[str], list[Removal]]:
 
 def is_paragraph(line: str) -> bool:
     """A line that reads like article prose: long, ending like a sentence."""
-    return bool(_PARAGRAPH.match(line.strip()))
+    return reads_like_paragraph(line.strip())
+
+
+def reads_like_paragraph(stripped: str) -> bool:
+    """:func:`is_paragraph` of a line already stripped."""
+    return (
+        len(stripped) >= _PARAGRAPH_MIN_CHARS
+        and stripped[-1] in _PARAGRAPH_ENDS
+        and "\n" not in stripped
+    )
 
 
 def tail_lines(lines: Sequence[str], words: Sequence[int] | None = None) -> dict[int, str]:
@@ -509,7 +520,7 @@ def block_lines(lines: Sequence[str], words: Sequence[int] | None = None) -> dic
             break
         if late and LIST_HEADING.match(stripped):
             heading = stripped
-        elif heading is not None and _PARAGRAPH.match(stripped):
+        elif heading is not None and reads_like_paragraph(stripped):
             heading = None
         if heading is not None:
             inside[i] = heading

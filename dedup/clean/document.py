@@ -45,6 +45,8 @@ from dedup.records import CleanDoc, Record
 HEAD_LINES = 8
 MAX_TITLE_CHARS = 300  # no title is longer: longer lines are never compared with it
 HEADING = re.compile(r"^(?=(?:\S+\s+){3,19}\S+$).*[^.!?:;,\"\u201d]$")
+_HEADING_WORDS = range(4, 21)
+_NOT_HEADING_ENDS = '.!?:;,"\u201d'
 
 
 # The line model judges lines up to this long. Its training lines are extracted paragraphs, and
@@ -160,7 +162,7 @@ class Cleaner:
         words: list[int],
     ) -> tuple[list[str], list[Removal]]:
         settings = self.settings
-        headline = None if title else headline_index(lines)
+        headline = None if title else headline_index(lines, words)
         blocks = block_lines(lines, words)
         tails = tail_lines(lines, words)
         rules = rules_for(lines, settings, words)
@@ -192,7 +194,7 @@ class Cleaner:
             else:
                 kept.append(line)
                 header = header and not is_paragraph(line)
-                if header and i < HEAD_LINES and HEADING.match(line):
+                if header and i < HEAD_LINES and is_heading(line, words[i]):
                     headings.add(line_key(line))
         return kept, removed
 
@@ -212,7 +214,22 @@ def model_judges(line: str) -> bool:
     return not is_table_row(line) and len(line.split()) <= MODEL_MAX_WORDS
 
 
-def headline_index(lines: Sequence[str]) -> int | None:
+def is_heading(line: str, words: int) -> bool:
+    """``HEADING.match(line)`` for a line of ``words`` words, the regex only for a multi-line one.
+
+    4 to 20 words, no space at either end and no sentence or clause mark last.
+    """
+    if "\n" in line:
+        return HEADING.match(line) is not None
+    return (
+        words in _HEADING_WORDS
+        and not line[0].isspace()
+        and not line[-1].isspace()
+        and line[-1] not in _NOT_HEADING_ENDS
+    )
+
+
+def headline_index(lines: Sequence[str], words: Sequence[int] | None = None) -> int | None:
     """The line that is most likely the headline of a text without a known title.
 
     The longest headline-like line before the first paragraph: breadcrumbs and
@@ -220,13 +237,13 @@ def headline_index(lines: Sequence[str]) -> int | None:
     removes it (labelled data has titles outside the body, so the model learned
     to call top headlines chrome); rules still can.
     """
+    words = word_counts(lines[:HEAD_LINES]) if words is None else words
     best, best_words = None, 0
     for i, line in enumerate(lines[:HEAD_LINES]):
         if is_paragraph(line):
             break
-        words = len(line.split())
-        if HEADING.match(line) and words > best_words:
-            best, best_words = i, words
+        if words[i] > best_words and is_heading(line, words[i]):
+            best, best_words = i, words[i]
     return best
 
 
@@ -242,7 +259,7 @@ def remove_repeated(docs: Sequence[CleanDoc], settings: ChromeSettings) -> list[
     out = []
     for doc, site, doc_keys in zip(docs, sites, keys, strict=True):
         lines = doc.text.split("\n") if doc.text else []
-        counts = [counter.count(site, key) for key in doc_keys]
+        counts = counter.counts(site, doc_keys)
         if max(counts, default=0) < settings.repeat_min_docs:
             out.append(doc)
             continue

@@ -723,8 +723,9 @@ def documents_features(docs: Sequence[Sequence[str]]) -> LineTable:
     word_start = ~space
     word_start[1:] &= space[:-1]
     code += word_start.view(np.uint8) * np.uint8(2 * _KINDS)
-    line_id = np.repeat(np.arange(n), lengths + 1)
-    cells = np.bincount(line_id * _CELLS + code, minlength=n * _CELLS).reshape(n, _CELLS)
+    cell = np.repeat(np.arange(0, n * _CELLS, _CELLS), lengths + 1)  # line * _CELLS, per char
+    cell += code
+    cells = np.bincount(cell, minlength=n * _CELLS).reshape(n, _CELLS)
     counts = cells @ _COUNT_MATRIX
     words, upper, letters, digits = (
         counts[:, c] for c in (_C_WORDS, _C_UPPER, _C_LETTERS, _C_DIGITS)
@@ -775,12 +776,12 @@ def documents_features(docs: Sequence[Sequence[str]]) -> LineTable:
 
     # Rarer patterns: candidate lines from a character test, then a regex on those only.
     dot_word = (bmp[:-1] == 0x2E) & (kinds[1:] == _LOWER)  # every URL has one: "x.com"
-    for i in np.unique(line_id[:-1][dot_word]).tolist():
+    for i in np.unique(cell[:-1][dot_word] // _CELLS).tolist():
         line = lines[i]
         if ".co" in line or "://" in line or "www." in line or _LINK_HINT.search(line):
             out[_R_LINK, i] = min(len(_LINK.findall(line)), _MAX_MATCHES)
     if "@" in text or "#" in text:
-        for i in np.unique(line_id[(bmp == 0x40) | (bmp == 0x23)]).tolist():
+        for i in np.unique(cell[(bmp == 0x40) | (bmp == 0x23)] // _CELLS).tolist():
             out[_R_EMAIL, i] = min(len(_EMAIL.findall(lines[i])), _MAX_MATCHES)
             out[_R_HANDLE, i] = min(len(_HANDLE.findall(lines[i])), _MAX_MATCHES)
     for i in np.flatnonzero((digits > 0) & (words <= _DATE_MAX_WORDS)).tolist():

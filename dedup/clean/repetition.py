@@ -66,15 +66,19 @@ class LineCounter:
     """How many documents of each site contain each line."""
 
     def __init__(self) -> None:
-        self._counts: Counter[tuple[str, int]] = Counter()
+        self._sites: dict[str, Counter[int]] = {}
 
     def add(self, site: str, keys: Iterable[int]) -> None:
         """Count one document of ``site`` with these line keys (:func:`line_key`)."""
-        for key in set(keys):
-            self._counts[(site, key)] += 1
+        counts = self._sites.get(site)
+        if counts is None:
+            counts = self._sites[site] = Counter()
+        counts.update(set(keys))
 
-    def count(self, site: str, key: int) -> int:
-        return self._counts.get((site, key), 0)
+    def counts(self, site: str, keys: Sequence[int]) -> list[int]:
+        """How many documents of ``site`` hold each of these line keys."""
+        counts = self._sites.get(site)
+        return [0] * len(keys) if counts is None else list(map(counts.__getitem__, keys))
 
 
 def strip_repeated(
