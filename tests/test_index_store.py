@@ -150,3 +150,146 @@ def test_parse_age(value: int, unit: str):
 def test_parse_age_rejects(text: str):
     with pytest.raises(ValueError, match="not an age"):
         parse_age(text)
+
+
+# --- band rows held in memory and written to ``bands`` in bulk -------------------------------
+
+
+def _feed_entries(stories: int, copies: int, seed: int) -> list[Entry]:
+    return [entry(r.record["id"], r.record["text"]) for r in make_feed(stories, copies, seed=seed)]
+
+
+def _band_rows(path: Path) -> tuple[int, dict[str, str]]:
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    try:
+        rows = db.execute("SELECT COUNT(*) FROM bands").fetchone()[0]
+        meta = dict(db.execute("SELECT key, value FROM meta WHERE key != 'params'"))
+        return rows, meta
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("flush_rows", [1, 100, 10**9])
+def test_held_band_rows_give_the_decisions_of_rows_written_at_once(tmp_path: Path, flush_rows):
+    from dedup.index.sqlite import SqliteStore
+
+    entries = _feed_entries(8, 2, seed=5)
+    judge = judge_for(PARAMS)
+    with open_index(None, INDEX_PARAMS) as memory:  # in memory: rows go straight to ``bands``
+        expected = [memory.decide(e, judge, now=1.0) for e in entries]
+    path = tmp_path / "i.sqlite"
+    with SqliteStore(path, INDEX_PARAMS, flush_rows=flush_rows) as store:
+        got = [
+            d
+            for i in range(0, len(entries), 5)
+            for d in store.decide_many(entries[i : i + 5], judge, now=1.0)
+        ]
+    assert got == expected and {d.status for d in got} == {"kept", "duplicate"}
+    kept = sum(d.status == "kept" for d in got)
+    rows, meta = _band_rows(path)  # closing wrote every held row
+    assert rows == kept * INDEX_PARAMS.bands and meta["bands_through"] == str(len(entries))
+
+
+def test_a_second_process_sees_documents_whose_band_rows_are_still_held(tmp_path: Path):
+    from dedup.index.sqlite import SqliteStore
+
+    original, copy, other = (r.record["text"] for r in make_feed(1, 2, seed=2))
+    judge = judge_for(PARAMS)
+    path = tmp_path / "i.sqlite"
+    first = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
+    second = SqliteStore(path, INDEX_PARAMS, flush_rows=1)
+    try:
+        assert first.decide(entry("a", original), judge).status == "kept"
+        assert _band_rows(path)[0] == 0  # held by the first connection only
+        assert second.decide(entry("b", copy), judge).dup_of == "a"
+        # the second connection wrote every row out; the first rebuilds what it holds
+        assert _band_rows(path)[0] == INDEX_PARAMS.bands
+        assert first.decide(entry("c", other), judge).dup_of == "a"
+        assert first.lookup(entry("d", copy), judge).dup_of == "a"
+    finally:
+        first.close()
+        second.close()
+
+
+def test_rows_held_by_a_killed_process_are_rebuilt_from_the_signatures(tmp_path: Path):
+    from dedup.index.sqlite import SqliteStore
+
+    entries = _feed_entries(5, 1, seed=9)
+    originals = [e for e in entries if e.id.endswith("-0")]
+    copies = [e for e in entries if not e.id.endswith("-0")]
+    judge = judge_for(PARAMS)
+    path = tmp_path / "i.sqlite"
+    killed = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
+    assert {d.status for d in killed.decide_many(originals, judge)} == {"kept"}
+    killed._db.close()  # no close(): the held rows never reach ``bands``
+    assert _band_rows(path)[0] == 0
+    with SqliteStore(path, INDEX_PARAMS) as reopened:
+        decisions = reopened.decide_many(copies, judge)
+    assert [d.dup_of for d in decisions] == [e.id.rsplit("-", 1)[0] + "-0" for e in copies]
+    assert _band_rows(path)[0] == len(originals) * INDEX_PARAMS.bands
+
+
+def test_expiring_while_another_process_holds_rows(tmp_path: Path):
+    from dedup.index.sqlite import SqliteStore
+
+    (old, old_copy), (new, new_copy) = (
+        [r.record["text"] for r in make_feed(1, 1, seed=s)] for s in (1, 4)
+    )
+    judge = judge_for(PARAMS)
+    path = tmp_path / "i.sqlite"
+    holder = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
+    other = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
+    try:
+        assert holder.decide(entry("old", old), judge, now=100.0).status == "kept"
+        assert holder.decide(entry("new", new), judge, now=200.0).status == "kept"
+        assert other.expire(150.0) == 1
+        assert holder.decide(entry("old-copy", old_copy), judge).status == "kept"
+        assert holder.decide(entry("new-copy", new_copy), judge).dup_of == "new"
+        # documents added after the expiry are seen by the other process too
+        assert other.decide(entry("old-copy-2", old_copy), judge).dup_of == "old-copy"
+    finally:
+        holder.close()
+        other.close()
+
+
+def test_after_expiring_the_newest_documents_their_reused_numbers_are_seen(tmp_path: Path):
+    """Expiry can move ``bands_through`` back to where another process last saw it."""
+    from dedup.index.sqlite import SqliteStore
+
+    feed = make_feed(3, 1, seed=8)  # 3 originals, then a copy of each
+    a, b, c = (r.record["text"] for r in feed[:3])
+    copy_of_c = next(r.record["text"] for r in feed[3:] if r.story == feed[2].story)
+    judge = judge_for(PARAMS)
+    path = tmp_path / "i.sqlite"
+    holder = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
+    other = SqliteStore(path, INDEX_PARAMS, flush_rows=1)
+    try:
+        holder.decide(entry("a", a), judge, now=300.0)  # number 1, held
+        other.decide(entry("x", b), judge, now=300.0)  # number 2; every row written out
+        other.flush_rows = 10**9
+        holder.decide(entry("b", b + " late"), judge, now=100.0)  # number 3, the oldest
+        assert other.expire(200.0) == 1  # back to 2, where the holder last saw it
+        assert other.decide(entry("c", c), judge, now=300.0).status == "kept"  # number 3 again
+        assert holder.decide(entry("c-copy", copy_of_c), judge, now=300.0).dup_of == "c"
+    finally:
+        holder.close()
+        other.close()
+
+
+def test_an_index_from_before_held_rows_opens_with_all_its_rows(tmp_path: Path):
+    import sqlite3
+
+    original, copy = (r.record["text"] for r in make_feed(1, 1, seed=6))
+    judge = judge_for(PARAMS)
+    path = tmp_path / "i.sqlite"
+    with open_index(str(path), INDEX_PARAMS) as store:
+        store.decide(entry("a", original), judge)
+    db = sqlite3.connect(path)
+    db.execute("DELETE FROM meta WHERE key IN ('bands_through', 'generation')")
+    db.commit()
+    db.close()
+    with open_index(str(path), INDEX_PARAMS) as store:
+        assert store.decide(entry("b", copy), judge).dup_of == "a"
+    assert _band_rows(path) == (INDEX_PARAMS.bands, {"bands_through": "2", "generation": "0"})

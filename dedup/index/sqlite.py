@@ -4,11 +4,20 @@ WAL journal so readers never block; every batch of decisions is one
 ``BEGIN IMMEDIATE`` transaction (lookups, verification, inserts), which takes
 the write lock before reading, so two filter processes cannot both miss each
 other's copy. A batch is what the stream had ready (at most a few dozen
-records): one commit for it instead of one per record. On 20,000 documents
-that halves what is written to disk; at a million, band keys land on random
-pages and it saves a tenth. A process killed mid-stream loses at most the
-batch it had not committed, none of which it had handed on; the next run
-opens the file as it was after the last commit.
+records): one commit for it instead of one per record. A process killed
+mid-stream loses at most the batch it had not committed, none of which it had
+handed on; the next run opens the file as it was after the last commit.
+
+Band keys are random 64-bit numbers, so inserting a document's 32 of them into
+the ``bands`` B-tree dirties 32 pages far apart, and every commit wrote those
+pages out again: 20 GB written for 100,000 documents. So the band rows of
+recent documents live in memory (a temporary table of this connection) and go
+to ``bands`` in bulk, sorted, once ``flush_rows`` of them have gathered, and
+when the store is closed. Nothing is lost when a process dies first: the
+documents' rows, with their signatures, were committed, ``meta`` says up to
+which document ``bands`` is complete (``bands_through``), and every
+connection rebuilds the band rows of the documents after that from their
+signatures, also those another process added, before each batch.
 """
 
 from __future__ import annotations
@@ -35,6 +44,19 @@ from dedup.index.store import (
 
 MEMORY = ":memory:"
 _BUSY_TIMEOUT_S = 120
+FLUSH_ROWS = 1_000_000
+"""Band rows held in memory before they are written to ``bands``: about 40 MB, 30,000 documents."""
+_PENDING = """
+CREATE TEMP TABLE pending (
+    key INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (key, seq)
+) WITHOUT ROWID
+"""
+_CANDIDATES = (
+    "SELECT id, shingles FROM docs WHERE seq IN (SELECT seq FROM bands WHERE key IN ({0}) "
+    "UNION SELECT seq FROM temp.pending WHERE key IN ({0}))"
+)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS docs (
@@ -68,8 +90,17 @@ class SqliteStore(IndexStore):
     one must have been built with the same.
     """
 
-    def __init__(self, path: str | Path, params: IndexParams | None) -> None:
+    def __init__(
+        self, path: str | Path, params: IndexParams | None, flush_rows: int = FLUSH_ROWS
+    ) -> None:
         self.where = str(path)
+        self.flush_rows = flush_rows
+        # What temp.pending mirrors: (generation, bands_through) of ``meta`` when it was
+        # rebuilt (None: rebuild before the next use), the last document read into it, and
+        # how many rows it holds.
+        self._view: tuple[int, int] | None = None
+        self._synced = 0
+        self._pending_rows = 0
         if params is None and (self.where == MEMORY or not Path(path).is_file()):
             raise IndexStoreError(f"{self.where}: no such index")
         try:
@@ -79,6 +110,8 @@ class SqliteStore(IndexStore):
             if self.where != MEMORY:
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA temp_store=MEMORY")
+            self._db.execute(_PENDING)
             self.params = self._open(params)
         except sqlite3.DatabaseError as err:
             raise IndexStoreError(f"{self.where}: not a usable dedup index ({err})") from None
@@ -89,13 +122,21 @@ class SqliteStore(IndexStore):
                 if statement.strip():
                     self._db.execute(statement)
             row = self._db.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
-            if row is None:
+            created = row is None
+            if created:
                 if params is None:
                     raise IndexStoreError(f"{self.where}: not a dedup index (no parameters)")
                 self._db.execute(
                     "INSERT INTO meta (key, value) VALUES ('params', ?)", (params.to_json(),)
                 )
-                return params
+            # An index written before band rows were held back has them all in ``bands``.
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) "
+                "SELECT 'bands_through', COALESCE(MAX(seq), 0) FROM docs"
+            )
+            self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0)")
+        if created and params is not None:
+            return params
         stored = IndexParams.from_json(row[0], self.where)
         if params is not None:
             params.check(stored, self.where)
@@ -104,14 +145,66 @@ class SqliteStore(IndexStore):
     @contextmanager
     def _write(self) -> Iterator[None]:
         """One write transaction; the lock is taken before the first read."""
-        self._db.execute("BEGIN IMMEDIATE")
+        with self._transaction("BEGIN IMMEDIATE"):
+            yield
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[None]:
+        self._db.execute(begin)
         try:
             yield
             self._db.execute("COMMIT")
         except BaseException:
             if self._db.in_transaction:  # a failed COMMIT (disk full) leaves it open
                 self._db.execute("ROLLBACK")
+            self._view = None  # the rollback also undid temp.pending's changes
             raise
+
+    def _sync(self) -> None:
+        """Bring temp.pending up to date with ``docs`` (inside a transaction).
+
+        It holds the band rows of the kept documents after ``bands_through``.
+        When another connection has flushed them or expired documents since,
+        it is rebuilt; otherwise only documents added since are read.
+        """
+        meta = dict(
+            self._db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('bands_through', 'generation')"
+            )
+        )
+        view = (int(meta["generation"]), int(meta["bands_through"]))
+        if view != self._view:
+            self._db.execute("DELETE FROM temp.pending")
+            self._view, self._synced, self._pending_rows = view, view[1], 0
+        rows = self._db.execute(
+            "SELECT seq, signature FROM docs WHERE seq > ? ORDER BY seq", (self._synced,)
+        ).fetchall()
+        for seq, signature in rows:
+            if signature is not None:
+                self._hold(band_keys(from_bytes(signature), self.params), seq)
+            self._synced = seq
+
+    def _hold(self, keys: list[int], seq: int) -> None:
+        """Hold a document's band rows back; an in-memory index has no pages to spare, so
+        its rows go straight to ``bands``."""
+        rows = [(k, seq) for k in keys]
+        if self.where == MEMORY:
+            self._db.executemany("INSERT OR IGNORE INTO bands (key, seq) VALUES (?, ?)", rows)
+            return
+        self._db.executemany("INSERT OR IGNORE INTO temp.pending (key, seq) VALUES (?, ?)", rows)
+        self._pending_rows += len(keys)
+
+    def _flush(self) -> None:
+        """Write the held band rows to ``bands`` in key order (inside a write transaction)."""
+        self._db.execute(
+            "INSERT OR IGNORE INTO bands (key, seq) SELECT key, seq FROM temp.pending ORDER BY key"
+        )
+        self._db.execute(
+            "UPDATE meta SET value = ? WHERE key = 'bands_through'", (str(self._synced),)
+        )
+        self._db.execute("DELETE FROM temp.pending")
+        assert self._view is not None
+        self._view, self._pending_rows = (self._view[0], self._synced), 0
 
     def decide(self, entry: Entry, judge: Judge, now: float | None = None) -> Decision:
         return self.decide_many([entry], judge, now)[0]
@@ -123,13 +216,19 @@ class SqliteStore(IndexStore):
             return []
         try:
             with self._write():
-                return [self._decide(entry, judge, now) for entry in entries]
+                self._sync()
+                decisions = [self._decide(entry, judge, now) for entry in entries]
+                if self._pending_rows >= self.flush_rows:
+                    self._flush()
+                return decisions
         except sqlite3.Error as err:
             raise IndexStoreError(f"{self.where}: {err}") from None
 
     def lookup(self, entry: Entry, judge: Judge) -> Decision:
         try:
-            return self._previous(entry.id) or self._verdict(entry, judge)[0]
+            with self._transaction("BEGIN"):
+                self._sync()
+                return self._previous(entry.id) or self._verdict(entry, judge)[0]
         except sqlite3.Error as err:
             raise IndexStoreError(f"{self.where}: {err}") from None
 
@@ -143,11 +242,7 @@ class SqliteStore(IndexStore):
         """What the index says of a new entry (not stored), and the entry's band keys."""
         keys = band_keys(entry.signature, self.params)
         marks = ",".join("?" * len(keys))
-        found = self._db.execute(
-            f"SELECT id, shingles FROM docs WHERE seq IN "
-            f"(SELECT seq FROM bands WHERE key IN ({marks}))",
-            keys,
-        ).fetchall()
+        found = self._db.execute(_CANDIDATES.format(marks), keys + keys).fetchall()
         match = judge(entry.shingles, [Candidate(i, from_bytes(s)) for i, s in found])
         if match is None:
             return Decision(entry.id, "kept", None, 1.0), keys
@@ -161,11 +256,12 @@ class SqliteStore(IndexStore):
         decision, keys = self._verdict(entry, judge)
         added = time.time() if now is None else now
         if decision.status == "duplicate":
-            self._db.execute(
+            cursor = self._db.execute(
                 "INSERT INTO docs (id, status, dup_of, similarity, added) "
                 "VALUES (?, 'duplicate', ?, ?, ?)",
                 (entry.id, decision.dup_of, decision.similarity, added),
             )
+            self._synced = cursor.lastrowid or self._synced
             return decision
         cursor = self._db.execute(
             "INSERT INTO docs (id, status, similarity, added, words, url, title, published,"
@@ -182,9 +278,9 @@ class SqliteStore(IndexStore):
             ),
         )
         seq = cursor.lastrowid
-        self._db.executemany(
-            "INSERT OR IGNORE INTO bands (key, seq) VALUES (?, ?)", [(k, seq) for k in keys]
-        )
+        assert seq is not None
+        self._hold(keys, seq)
+        self._synced = seq
         return decision
 
     def stats(self) -> dict[str, Any]:
@@ -215,6 +311,11 @@ class SqliteStore(IndexStore):
 
     def expire(self, cutoff: float) -> int:
         with self._write():
+            # All band rows go to ``bands`` first, so each expired document's can be deleted
+            # there; ``bands_through`` then ends at the last document left, below any new one
+            # (the numbers of deleted last documents are given out again).
+            self._sync()
+            self._flush()
             old = self._db.execute(
                 "SELECT seq, signature FROM docs WHERE added < ? AND signature IS NOT NULL",
                 (cutoff,),
@@ -223,7 +324,18 @@ class SqliteStore(IndexStore):
                 "DELETE FROM bands WHERE key = ? AND seq = ?",
                 [(key, seq) for seq, sig in old for key in band_keys(from_bytes(sig), self.params)],
             )
-            return self._db.execute("DELETE FROM docs WHERE added < ?", (cutoff,)).rowcount
+            gone = self._db.execute("DELETE FROM docs WHERE added < ?", (cutoff,)).rowcount
+            self._db.execute(
+                "UPDATE meta SET value = (SELECT COALESCE(MAX(seq), 0) FROM docs) "
+                "WHERE key = 'bands_through'"
+            )
+            # Every connection rebuilds what it holds: some of those documents are gone, and
+            # ``bands_through`` may be back where a connection last saw it, with numbers reused.
+            self._db.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+            )
+            self._view = None
+            return gone
 
     def compact(self) -> dict[str, Any]:
         before = self._file_bytes()
@@ -233,4 +345,12 @@ class SqliteStore(IndexStore):
         return {"index": self.where, "bytes_before": before, "bytes_after": self._file_bytes()}
 
     def close(self) -> None:
+        """Write the held band rows out, then close; if that fails, the next open rebuilds them."""
+        try:
+            with self._write():
+                self._sync()
+                if self._view is not None and (self._pending_rows or self._synced > self._view[1]):
+                    self._flush()
+        except sqlite3.Error:
+            pass
         self._db.close()
