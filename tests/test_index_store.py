@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -171,6 +174,20 @@ def _band_rows(path: Path) -> tuple[int, dict[str, str]]:
         db.close()
 
 
+@contextmanager
+def _two_stores(path: Path, first_flush: int, second_flush: int) -> Iterator[tuple[Any, Any]]:
+    """Two connections to one index file, as two filter processes would hold."""
+    from dedup.index.sqlite import SqliteStore
+
+    first = SqliteStore(path, INDEX_PARAMS, flush_rows=first_flush)
+    second = SqliteStore(path, INDEX_PARAMS, flush_rows=second_flush)
+    try:
+        yield first, second
+    finally:
+        first.close()
+        second.close()
+
+
 @pytest.mark.parametrize("flush_rows", [1, 100, 10**9])
 def test_held_band_rows_give_the_decisions_of_rows_written_at_once(tmp_path: Path, flush_rows):
     from dedup.index.sqlite import SqliteStore
@@ -193,14 +210,11 @@ def test_held_band_rows_give_the_decisions_of_rows_written_at_once(tmp_path: Pat
 
 
 def test_a_second_process_sees_documents_whose_band_rows_are_still_held(tmp_path: Path):
-    from dedup.index.sqlite import SqliteStore
 
     original, copy, other = (r.record["text"] for r in make_feed(1, 2, seed=2))
     judge = judge_for(PARAMS)
     path = tmp_path / "i.sqlite"
-    first = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
-    second = SqliteStore(path, INDEX_PARAMS, flush_rows=1)
-    try:
+    with _two_stores(path, 10**9, 1) as (first, second):
         assert first.decide(entry("a", original), judge).status == "kept"
         assert _band_rows(path)[0] == 0  # held by the first connection only
         assert second.decide(entry("b", copy), judge).dup_of == "a"
@@ -208,9 +222,6 @@ def test_a_second_process_sees_documents_whose_band_rows_are_still_held(tmp_path
         assert _band_rows(path)[0] == INDEX_PARAMS.bands
         assert first.decide(entry("c", other), judge).dup_of == "a"
         assert first.lookup(entry("d", copy), judge).dup_of == "a"
-    finally:
-        first.close()
-        second.close()
 
 
 def test_rows_held_by_a_killed_process_are_rebuilt_from_the_signatures(tmp_path: Path):
@@ -232,16 +243,12 @@ def test_rows_held_by_a_killed_process_are_rebuilt_from_the_signatures(tmp_path:
 
 
 def test_expiring_while_another_process_holds_rows(tmp_path: Path):
-    from dedup.index.sqlite import SqliteStore
 
     (old, old_copy), (new, new_copy) = (
         [r.record["text"] for r in make_feed(1, 1, seed=s)] for s in (1, 4)
     )
     judge = judge_for(PARAMS)
-    path = tmp_path / "i.sqlite"
-    holder = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
-    other = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
-    try:
+    with _two_stores(tmp_path / "i.sqlite", 10**9, 10**9) as (holder, other):
         assert holder.decide(entry("old", old), judge, now=100.0).status == "kept"
         assert holder.decide(entry("new", new), judge, now=200.0).status == "kept"
         assert other.expire(150.0) == 1
@@ -249,23 +256,16 @@ def test_expiring_while_another_process_holds_rows(tmp_path: Path):
         assert holder.decide(entry("new-copy", new_copy), judge).dup_of == "new"
         # documents added after the expiry are seen by the other process too
         assert other.decide(entry("old-copy-2", old_copy), judge).dup_of == "old-copy"
-    finally:
-        holder.close()
-        other.close()
 
 
 def test_after_expiring_the_newest_documents_their_reused_numbers_are_seen(tmp_path: Path):
     """Expiry can move ``bands_through`` back to where another process last saw it."""
-    from dedup.index.sqlite import SqliteStore
 
     feed = make_feed(3, 1, seed=8)  # 3 originals, then a copy of each
     a, b, c = (r.record["text"] for r in feed[:3])
     copy_of_c = next(r.record["text"] for r in feed[3:] if r.story == feed[2].story)
     judge = judge_for(PARAMS)
-    path = tmp_path / "i.sqlite"
-    holder = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
-    other = SqliteStore(path, INDEX_PARAMS, flush_rows=1)
-    try:
+    with _two_stores(tmp_path / "i.sqlite", 10**9, 1) as (holder, other):
         holder.decide(entry("a", a), judge, now=300.0)  # number 1, held
         other.decide(entry("x", b), judge, now=300.0)  # number 2; every row written out
         other.flush_rows = 10**9
@@ -273,9 +273,6 @@ def test_after_expiring_the_newest_documents_their_reused_numbers_are_seen(tmp_p
         assert other.expire(200.0) == 1  # back to 2, where the holder last saw it
         assert other.decide(entry("c", c), judge, now=300.0).status == "kept"  # number 3 again
         assert holder.decide(entry("c-copy", copy_of_c), judge, now=300.0).dup_of == "c"
-    finally:
-        holder.close()
-        other.close()
 
 
 def test_an_index_from_before_held_rows_opens_with_all_its_rows(tmp_path: Path):
