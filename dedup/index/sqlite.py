@@ -351,6 +351,6 @@ class SqliteStore(IndexStore):
                 self._sync()
                 if self._view is not None and (self._pending_rows or self._synced > self._view[1]):
                     self._flush()
-        except sqlite3.Error:
+        except (sqlite3.Error, IndexStoreError):
             pass
         self._db.close()
