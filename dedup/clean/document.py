@@ -169,6 +169,7 @@ class Cleaner:
         # The title, and headline-like lines of the header area (above the first paragraph).
         headings = {line_key(t) for t in (title, lines[0] if lines else None) if t}
         header = True
+        over = [False] * len(lines) if scores is None else (scores >= self.model_threshold).tolist()
         kept: list[str] = []
         for i, line in enumerate(lines):
             if is_protected(line, settings):
@@ -184,12 +185,7 @@ class Cleaner:
                 and line_key(line) in headings
             ):
                 removed.append(Removal(line, "rule:repeated-heading"))
-            elif (
-                scores is not None
-                and scores[i] >= self.model_threshold
-                and i != headline
-                and model_judges(line)
-            ):
+            elif over[i] and i != headline and model_judges(line):
                 removed.append(Removal(line, "model", score=float(scores[i])))
             else:
                 kept.append(line)
