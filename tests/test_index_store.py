@@ -242,6 +242,23 @@ def test_rows_held_by_a_killed_process_are_rebuilt_from_the_signatures(tmp_path:
     assert _band_rows(path)[0] == len(originals) * INDEX_PARAMS.bands
 
 
+def test_reading_an_index_with_held_rows_finds_them_and_writes_nothing(tmp_path: Path):
+    """``dedup check --index`` only reads: even the rows a killed filter held stay unwritten."""
+    from dedup.index.sqlite import SqliteStore
+
+    original, copy = (r.record["text"] for r in make_feed(1, 1, seed=3))
+    judge = judge_for(PARAMS)
+    path = tmp_path / "i.sqlite"
+    killed = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
+    killed.decide(entry("a", original), judge)
+    killed._db.close()
+    before = (_band_rows(path), path.read_bytes())
+    with SqliteStore(path, INDEX_PARAMS) as reader:
+        assert reader.lookup(entry("b", copy), judge).dup_of == "a"
+        assert reader.stats()["kept"] == 1
+    assert (_band_rows(path), path.read_bytes()) == before
+
+
 def test_expiring_while_another_process_holds_rows(tmp_path: Path):
 
     (old, old_copy), (new, new_copy) = (

@@ -140,7 +140,10 @@ class Cleaner:
         scores: list[np.ndarray | None] = [None] * len(docs)
         if self.model is not None:
             table = documents_features(line_lists)
-            every = self.model.score_features(table.features)
+            # only lines the model may judge are scored (a score is the same in any batch)
+            judged = np.asarray(table.words) <= MODEL_MAX_WORDS
+            every = np.zeros(len(table.words))
+            every[judged] = self.model.score_features(table.features[judged])
             spans = list(itertools.pairwise(itertools.accumulate(map(len, line_lists), initial=0)))
             scores = [every[start:stop] for start, stop in spans]
             words = [table.words[start:stop] for start, stop in spans]

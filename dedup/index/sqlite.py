@@ -101,6 +101,7 @@ class SqliteStore(IndexStore):
         self._view: tuple[int, int] | None = None
         self._synced = 0
         self._pending_rows = 0
+        self._writer = False  # decided or expired something: close() writes the held rows
         if params is None and (self.where == MEMORY or not Path(path).is_file()):
             raise IndexStoreError(f"{self.where}: no such index")
         try:
@@ -129,12 +130,6 @@ class SqliteStore(IndexStore):
                 self._db.execute(
                     "INSERT INTO meta (key, value) VALUES ('params', ?)", (params.to_json(),)
                 )
-            # An index written before band rows were held back has them all in ``bands``.
-            self._db.execute(
-                "INSERT OR IGNORE INTO meta (key, value) "
-                "SELECT 'bands_through', COALESCE(MAX(seq), 0) FROM docs"
-            )
-            self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('generation', 0)")
         if created and params is not None:
             return params
         stored = IndexParams.from_json(row[0], self.where)
@@ -167,12 +162,7 @@ class SqliteStore(IndexStore):
         When another connection has flushed them or expired documents since,
         it is rebuilt; otherwise only documents added since are read.
         """
-        meta = dict(
-            self._db.execute(
-                "SELECT key, value FROM meta WHERE key IN ('bands_through', 'generation')"
-            )
-        )
-        view = (int(meta["generation"]), int(meta["bands_through"]))
+        view = self._meta_view()
         if view != self._view:
             self._db.execute("DELETE FROM temp.pending")
             self._view, self._synced, self._pending_rows = view, view[1], 0
@@ -183,6 +173,31 @@ class SqliteStore(IndexStore):
             if signature is not None:
                 self._hold(band_keys(from_bytes(signature), self.params), seq)
             self._synced = seq
+
+    def _meta_view(self) -> tuple[int, int]:
+        """``(generation, bands_through)``; an index written before band rows were held back
+        (no such rows in ``meta``) has every row in ``bands``."""
+        meta = dict(
+            self._db.execute(
+                "SELECT key, value FROM meta WHERE key IN ('bands_through', 'generation')"
+            )
+        )
+        if "bands_through" not in meta:
+            meta["bands_through"] = self._db.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM docs"
+            ).fetchone()[0]
+        return int(meta.get("generation", 0)), int(meta["bands_through"])
+
+    def _start_writing(self) -> None:
+        """Record the held-rows state in ``meta`` if it is not there yet, then sync (in a write
+        transaction). Only writers record it, so opening an index to read it writes nothing."""
+        generation, through = self._meta_view()
+        self._db.executemany(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
+            [("bands_through", str(through)), ("generation", str(generation))],
+        )
+        self._writer = True
+        self._sync()
 
     def _hold(self, keys: list[int], seq: int) -> None:
         """Hold a document's band rows back; an in-memory index has no pages to spare, so
@@ -216,7 +231,7 @@ class SqliteStore(IndexStore):
             return []
         try:
             with self._write():
-                self._sync()
+                self._start_writing()
                 decisions = [self._decide(entry, judge, now) for entry in entries]
                 if self._pending_rows >= self.flush_rows:
                     self._flush()
@@ -314,7 +329,7 @@ class SqliteStore(IndexStore):
             # All band rows go to ``bands`` first, so each expired document's can be deleted
             # there; ``bands_through`` then ends at the last document left, below any new one
             # (the numbers of deleted last documents are given out again).
-            self._sync()
+            self._start_writing()
             self._flush()
             old = self._db.execute(
                 "SELECT seq, signature FROM docs WHERE added < ? AND signature IS NOT NULL",
@@ -345,12 +360,15 @@ class SqliteStore(IndexStore):
         return {"index": self.where, "bytes_before": before, "bytes_after": self._file_bytes()}
 
     def close(self) -> None:
-        """Write the held band rows out, then close; if that fails, the next open rebuilds them."""
+        """Write the held band rows out (if this store decided anything), then close; if that
+        fails, the next writer rebuilds them."""
         try:
-            with self._write():
-                self._sync()
-                if self._view is not None and (self._pending_rows or self._synced > self._view[1]):
-                    self._flush()
+            if self._writer:
+                with self._write():
+                    self._start_writing()
+                    assert self._view is not None
+                    if self._pending_rows or self._synced > self._view[1]:
+                        self._flush()
         except (sqlite3.Error, IndexStoreError):
             pass
         self._db.close()
