@@ -221,6 +221,7 @@ def test_a_second_process_sees_documents_whose_band_rows_are_still_held(tmp_path
         # the second connection wrote every row out; the first rebuilds what it holds
         assert _band_rows(path)[0] == INDEX_PARAMS.bands
         assert first.decide(entry("c", other), judge).dup_of == "a"
+        assert first._pending_rows == 0  # rebuilt after the flush: nothing left to hold
         assert first.lookup(entry("d", copy), judge).dup_of == "a"
 
 
@@ -306,4 +307,66 @@ def test_an_index_from_before_held_rows_opens_with_all_its_rows(tmp_path: Path):
     db.close()
     with open_index(str(path), INDEX_PARAMS) as store:
         assert store.decide(entry("b", copy), judge).dup_of == "a"
-    assert _band_rows(path) == (INDEX_PARAMS.bands, {"bands_through": "2", "generation": "0"})
+    rows, meta = _band_rows(path)
+    assert (rows, meta) == (
+        INDEX_PARAMS.bands,
+        {"bands_through": "2", "generation": "0", "layout": "2"},
+    )
+
+
+def test_a_batch_rolled_back_leaves_no_trace_in_what_the_connection_holds(tmp_path: Path):
+    """The numbers a failed batch took are given out again; the other process's document
+    under one of them must still be seen."""
+    feed = make_feed(3, 1, seed=12)
+    x, y, s = (r.record["text"] for r in feed[:3])
+    copy_of_s = next(r.record["text"] for r in feed[3:] if r.story == feed[2].story)
+    judge = judge_for(PARAMS)
+    calls = []
+
+    def fails_second(shingles, candidates):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("judge failed")
+        return judge(shingles, candidates)
+
+    with _two_stores(tmp_path / "i.sqlite", 10**9, 10**9) as (first, second):
+        with pytest.raises(RuntimeError):
+            first.decide_many([entry("x", x), entry("y", y)], fails_second)
+        assert second.decide(entry("s", s), judge).status == "kept"  # takes number 1 again
+        assert first.decide(entry("s-copy", copy_of_s), judge).dup_of == "s"
+
+
+def test_an_index_of_a_newer_layout_is_refused(tmp_path: Path):
+    import sqlite3
+
+    path = tmp_path / "i.sqlite"
+    with open_index(str(path), INDEX_PARAMS) as store:
+        store.decide(entry("a", "some words " * 20), judge_for(PARAMS))
+    db = sqlite3.connect(path)
+    db.execute("UPDATE meta SET value = '3' WHERE key = 'layout'")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexStoreError, match="layout 3 is newer"):
+        open_index(str(path), INDEX_PARAMS)
+
+
+def test_a_damaged_signature_leaves_its_document_out_instead_of_failing(tmp_path: Path):
+    import sqlite3
+
+    from dedup.index.sqlite import SqliteStore
+
+    (a, a_copy), (b, b_copy) = ([r.record["text"] for r in make_feed(1, 1, seed=s)] for s in (2, 7))
+    judge = judge_for(PARAMS)
+    path = tmp_path / "i.sqlite"
+    killed = SqliteStore(path, INDEX_PARAMS, flush_rows=10**9)
+    killed.decide(entry("a", a), judge, now=100.0)
+    killed.decide(entry("b", b), judge, now=300.0)
+    killed._db.close()  # both held, never written to ``bands``
+    db = sqlite3.connect(path)
+    db.execute("UPDATE docs SET signature = x'0102' WHERE id = 'a'")
+    db.commit()
+    db.close()
+    with SqliteStore(path, INDEX_PARAMS) as store:
+        assert store.decide(entry("b-copy", b_copy), judge).dup_of == "b"
+        assert store.decide(entry("a-copy", a_copy), judge).status == "kept"
+        assert store.expire(200.0) == 1

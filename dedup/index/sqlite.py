@@ -44,6 +44,11 @@ from dedup.index.store import (
 
 MEMORY = ":memory:"
 _BUSY_TIMEOUT_S = 120
+LAYOUT = 2
+"""How the file holds band rows: 2 holds recent ones back (``meta`` ``layout``; an index without
+it is layout 1, every row in ``bands``). A file of a later layout is refused, not misread.
+Layout 1 code does not know this marker: every process that writes or expires an index must run
+a version that knows layout 2."""
 FLUSH_ROWS = 1_000_000
 """Band rows held in memory before they are written to ``bands``: about 40 MB, 30,000 documents."""
 _PENDING = """
@@ -132,6 +137,12 @@ class SqliteStore(IndexStore):
                 )
         if created and params is not None:
             return params
+        layout = self._db.execute("SELECT value FROM meta WHERE key = 'layout'").fetchone()
+        if layout is not None and int(layout[0]) > LAYOUT:
+            raise IndexStoreError(
+                f"{self.where}: index layout {layout[0]} is newer than this dedup's ({LAYOUT}); "
+                "upgrade dedup"
+            )
         stored = IndexParams.from_json(row[0], self.where)
         if params is not None:
             params.check(stored, self.where)
@@ -166,13 +177,25 @@ class SqliteStore(IndexStore):
         if view != self._view:
             self._db.execute("DELETE FROM temp.pending")
             self._view, self._synced, self._pending_rows = view, view[1], 0
+            if self.where == MEMORY:  # every row is in ``bands`` already: nothing to rebuild
+                self._synced = self._db.execute(
+                    "SELECT COALESCE(MAX(seq), 0) FROM docs"
+                ).fetchone()[0]
         rows = self._db.execute(
             "SELECT seq, signature FROM docs WHERE seq > ? ORDER BY seq", (self._synced,)
         ).fetchall()
         for seq, signature in rows:
             if signature is not None:
-                self._hold(band_keys(from_bytes(signature), self.params), seq)
+                self._hold(self._stored_keys(signature), seq)
             self._synced = seq
+
+    def _stored_keys(self, signature: bytes) -> list[int]:
+        """A stored signature's band keys; none for an unreadable one (a damaged file), whose
+        document then is no candidate, as if expired, instead of every decision failing."""
+        try:
+            return band_keys(from_bytes(signature), self.params)
+        except IndexStoreError:
+            return []
 
     def _meta_view(self) -> tuple[int, int]:
         """``(generation, bands_through)``; an index written before band rows were held back
@@ -196,6 +219,7 @@ class SqliteStore(IndexStore):
             "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
             [("bands_through", str(through)), ("generation", str(generation))],
         )
+        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('layout', ?)", (LAYOUT,))
         self._writer = True
         self._sync()
 
@@ -337,7 +361,7 @@ class SqliteStore(IndexStore):
             ).fetchall()
             self._db.executemany(
                 "DELETE FROM bands WHERE key = ? AND seq = ?",
-                [(key, seq) for seq, sig in old for key in band_keys(from_bytes(sig), self.params)],
+                [(key, seq) for seq, sig in old for key in self._stored_keys(sig)],
             )
             gone = self._db.execute("DELETE FROM docs WHERE added < ?", (cutoff,)).rowcount
             self._db.execute(
