@@ -219,7 +219,7 @@ class SqliteStore(IndexStore):
             "INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)",
             [("bands_through", str(through)), ("generation", str(generation))],
         )
-        self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('layout', ?)", (LAYOUT,))
+        self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('layout', ?)", (LAYOUT,))
         self._writer = True
         self._sync()
 
