@@ -50,7 +50,7 @@ it is layout 1, every row in ``bands``). A file of a later layout is refused, no
 Layout 1 code does not know this marker: every process that writes or expires an index must run
 a version that knows layout 2."""
 FLUSH_ROWS = 1_000_000
-"""Band rows held in memory before they are written to ``bands``: about 40 MB, 30,000 documents."""
+"""Band rows held in memory before they are written to ``bands``: about 40 MB, 31,000 documents."""
 _PENDING = """
 CREATE TEMP TABLE pending (
     key INTEGER NOT NULL,
