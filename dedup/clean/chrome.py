@@ -320,15 +320,19 @@ def _costly_lines(prefixes: Sequence[str], long_lines: Sequence[bool]) -> set[in
     Lines of more than ``_MAX_RULE_WORDS`` words are judged by the long-line
     rules only, so the other rules' wording is looked for in the shorter lines.
     """
-    hits = _holding_needs(prefixes, _NEEDED_LONG)
+    hits = _holding_needs(prefixes, _NEEDED_LONG, _FIRST_LONG)
     short = [i for i, long_line in enumerate(long_lines) if not long_line]
     if short:
-        hits.update(short[j] for j in _holding_needs([prefixes[i] for i in short], _NEEDED_SHORT))
+        shorts = [prefixes[i] for i in short]
+        hits.update(short[j] for j in _holding_needs(shorts, _NEEDED_SHORT, _FIRST_SHORT))
     return hits
 
 
-def _holding_needs(prefixes: Sequence[str], needs: Sequence[tuple[str, ...]]) -> set[int]:
-    """The lines whose folded text holds all parts of one of ``needs``.
+def _holding_needs(
+    prefixes: Sequence[str], needs: Sequence[tuple[str, ...]], firsts: Sequence[str]
+) -> set[int]:
+    """The lines whose folded text holds all parts of one of ``needs`` (``firsts``: their
+    first parts, once each).
 
     Folding is per character, so the folded document is its folded lines
     joined: each part is looked for in the whole document, once (the second
@@ -338,7 +342,7 @@ def _holding_needs(prefixes: Sequence[str], needs: Sequence[tuple[str, ...]]) ->
     text = _folded("\n".join(prefixes))
     if text.count("\n") != len(prefixes) - 1:  # a line break inside a line: look line by line
         return {i for i, prefix in enumerate(prefixes) if _holds_a_need(_folded(prefix), needs)}
-    found = [part for part in _FIRST_PARTS[needs] if part in text]
+    found = [part for part in firsts if part in text]
     if not found:  # the usual case: no line needs a second look
         return set()
     starts = [0, *itertools.accumulate(len(line) + 1 for line in text.split("\n"))]
@@ -425,12 +429,10 @@ _NEEDED_SHORT = tuple(
         parts for rule, needs in _COSTLY_RULES.items() if rule not in _LONG_RULES for parts in needs
     )
 )
-# The first parts of each set of needs, once: a line can hold a need only when its document
-# holds the need's first part.
-_FIRST_PARTS = {
-    needs: tuple(dict.fromkeys(parts[0] for parts in needs))
-    for needs in (_NEEDED_LONG, _NEEDED_SHORT)
-}
+# The first parts of each set of needs, once (``firsts``): a line can hold a need only when its
+# document holds the need's first part.
+_FIRST_LONG = tuple(dict.fromkeys(parts[0] for parts in _NEEDED_LONG))
+_FIRST_SHORT = tuple(dict.fromkeys(parts[0] for parts in _NEEDED_SHORT))
 _RULE_INDEX = {name: i for i, (name, _) in enumerate(LINE_RULES)}
 _RULE_NAMES = {f"r{i}": name for name, i in _RULE_INDEX.items()}
 # (long line, may need the costly rules) -> the regex of the rules that can match.

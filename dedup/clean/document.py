@@ -140,7 +140,8 @@ class Cleaner:
         scores: list[np.ndarray | None] = [None] * len(docs)
         if self.model is not None:
             table = documents_features(line_lists)
-            # only lines the model may judge are scored (a score is the same in any batch)
+            # only lines short enough for the model to judge are scored (see model_judges;
+            # a score is the same in any batch)
             judged = np.asarray(table.words) <= MODEL_MAX_WORDS
             every = np.zeros(len(table.words))
             every[judged] = self.model.score_features(table.features[judged])
@@ -188,7 +189,7 @@ class Cleaner:
                 and line_key(line) in headings
             ):
                 removed.append(Removal(line, "rule:repeated-heading"))
-            elif over[i] and i != headline and model_judges(line):
+            elif over[i] and i != headline and model_judges(line, words[i]):
                 removed.append(Removal(line, "model", score=float(scores[i])))
             else:
                 kept.append(line)
@@ -208,9 +209,10 @@ class _Text(NamedTuple):
     error: str | None
 
 
-def model_judges(line: str) -> bool:
-    """Lines like those the model was trained on: no table rows, at most ``MODEL_MAX_WORDS`` words."""
-    return not is_table_row(line) and len(line.split()) <= MODEL_MAX_WORDS
+def model_judges(line: str, words: int) -> bool:
+    """Lines like those the model was trained on: no table rows, at most ``MODEL_MAX_WORDS`` words
+    (``words``: the line's)."""
+    return not is_table_row(line) and words <= MODEL_MAX_WORDS
 
 
 def is_heading(line: str, words: int) -> bool:
@@ -228,7 +230,7 @@ def is_heading(line: str, words: int) -> bool:
     )
 
 
-def headline_index(lines: Sequence[str], words: Sequence[int] | None = None) -> int | None:
+def headline_index(lines: Sequence[str], words: Sequence[int]) -> int | None:
     """The line that is most likely the headline of a text without a known title.
 
     The longest headline-like line before the first paragraph: breadcrumbs and
@@ -236,7 +238,6 @@ def headline_index(lines: Sequence[str], words: Sequence[int] | None = None) -> 
     removes it (labelled data has titles outside the body, so the model learned
     to call top headlines chrome); rules still can.
     """
-    words = word_counts(lines[:HEAD_LINES]) if words is None else words
     best, best_words = None, 0
     for i, line in enumerate(lines[:HEAD_LINES]):
         if is_paragraph(line):

@@ -77,8 +77,8 @@ class LineCounter:
 
     def counts(self, site: str, keys: Sequence[int]) -> list[int]:
         """How many documents of ``site`` hold each of these line keys."""
-        counts = self._sites.get(site)
-        return [0] * len(keys) if counts is None else list(map(counts.__getitem__, keys))
+        counts = self._sites.get(site, Counter())  # a Counter gives 0 for a key it lacks
+        return list(map(counts.__getitem__, keys))
 
 
 def strip_repeated(

@@ -15,7 +15,7 @@ def normalise_text(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _is_normal(line: str, printable: bool = False) -> bool:
+def _is_normal(line: str, printable: bool) -> bool:
     """True when folding would leave ``line`` as it is (most lines): no split and join needed.
 
     Every whitespace character but the ASCII space is unprintable, and
