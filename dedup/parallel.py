@@ -3,6 +3,9 @@
 ``multiprocessing.Pool.imap`` reads its whole input ahead; here at most
 ``window`` chunks are in flight, so memory stays flat on endless streams.
 With one worker everything runs in this process (no pickling, no start-up).
+With more, the first second of work is done here too: starting workers costs
+more than a second on a small machine (a fork server imports trafilatura,
+numpy and datasketch), so a small input finishes before they would be ready.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import multiprocessing.connection
 import os
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -24,6 +28,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 _worker_fn: Callable[[Any], Any] | None = None
+
+SERIAL_SECONDS = 1.0
+"""Seconds of work :func:`parallel_map` does in this process before it starts workers."""
 
 
 def default_workers() -> int:
@@ -106,8 +113,9 @@ def parallel_map(
     chunk_size: int = 8,
     weight: Callable[[T], int] | None = None,
     chunk_weight: int = 0,
+    serial_seconds: float | None = None,
 ) -> Iterator[R]:
-    """Yield ``fn(item)`` in input order, where ``fn = factory()`` is built once per worker.
+    """Yield ``fn(item)`` in input order, where ``fn = factory()`` is built once per process.
 
     A chunk holds at most ``chunk_size`` items and, when ``weight`` is given,
     closes once its items weigh ``chunk_weight``: heavy items (HTML pages) go
@@ -115,31 +123,87 @@ def parallel_map(
     function with a ``many`` method gets each chunk in one call, also with one
     worker, so it can share work across the items (one numpy pass for all).
     Items are read a chunk ahead, and an error in a chunk loses its results.
+
+    With ``workers`` > 1, chunks are worked on in this process until that has
+    taken ``serial_seconds`` (default :data:`SERIAL_SECONDS`); only then do
+    workers start, and this process goes on with chunks of its own until the
+    first of them is ready.
     """
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be at least 1, got {chunk_size}")
     stream = iter(items)
+    chunks = iter(partial(_next_chunk, stream, chunk_size, weight, chunk_weight), [])
+    local = _Local(factory)
     if workers <= 1:
-        fn = factory()
-        while chunk := _next_chunk(stream, chunk_size, weight, chunk_weight):
-            yield from apply_to_chunk(fn, chunk)
+        for chunk in chunks:
+            yield from local.run(chunk)
         return
+    limit = SERIAL_SECONDS if serial_seconds is None else serial_seconds
+    for chunk in chunks:
+        yield from local.run(chunk)
+        if local.spent >= limit:
+            break
+    else:
+        return
+    yield from _in_workers(factory, chunks, workers, local)
+
+
+class _Local:
+    """The function built in this process on first use, and the seconds spent in it."""
+
+    def __init__(self, factory: Callable[[], Callable[[T], R]]) -> None:
+        self.factory = factory
+        self.fn: Callable[[Any], Any] | None = None
+        self.spent = 0.0
+
+    def run(self, chunk: list[Any]) -> list[Any]:
+        started = time.perf_counter()
+        if self.fn is None:
+            self.fn = self.factory()
+        results = apply_to_chunk(self.fn, chunk)
+        self.spent += time.perf_counter() - started
+        return results
+
+
+def _ready() -> bool:
+    return True
+
+
+def _in_workers(
+    factory: Callable[[], Callable[[T], R]],
+    chunks: Iterator[list[T]],
+    workers: int,
+    local: _Local,
+) -> Iterator[R]:
+    """The rest of the chunks in worker processes, a bounded window of them in flight."""
     window = workers * 4
     pending: deque[Future[list[R]]] = deque()
     with ProcessPoolExecutor(
         workers, mp_context=worker_context(factory), initializer=_init_worker, initargs=(factory,)
     ) as pool:
-        while True:
-            while len(pending) < window and (
-                chunk := _next_chunk(stream, chunk_size, weight, chunk_weight)
-            ):
-                pending.append(pool.submit(_run_chunk, chunk))
-            if not pending:
-                return
-            try:
+        try:
+            yield from _while_starting(pool, chunks, local)
+            while True:
+                while len(pending) < window and (chunk := next(chunks, None)):
+                    pending.append(pool.submit(_run_chunk, chunk))
+                if not pending:
+                    return
                 yield from pending.popleft().result()
-            except BrokenProcessPool as err:
-                raise WorkerError(WORKERS_DIED) from err
+        except BrokenProcessPool as err:
+            raise WorkerError(WORKERS_DIED) from err
+
+
+def _while_starting(
+    pool: ProcessPoolExecutor, chunks: Iterator[list[T]], local: _Local
+) -> Iterator[R]:
+    """Chunks worked on here until a worker has started (and none left if the input ends first)."""
+    started = pool.submit(_ready)
+    while not started.done():
+        chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield from local.run(chunk)
+    started.result()
 
 
 def _next_chunk(
