@@ -135,17 +135,25 @@ def baseline_cosines(semeval: SemEval) -> list[float]:
 
 
 def grouped_same(
-    docs: Sequence[dedup.CleanDoc], words: Sequence[int], pairs: Sequence[Pair], params: StoryParams
+    prepared: Sequence[Prepared], pairs: Sequence[Pair], params: StoryParams
 ) -> dict[float, list[bool]]:
-    """For each threshold: whether each pair's documents end up in one story."""
-    ready = story_docs(docs, words, params)
+    """For each threshold: whether each pair's documents end up in one story.
+
+    As in a ``dedup cluster --stories`` run: the copy level runs first, stories
+    are built over its representatives, and every copy takes its
+    representative's story (so copies of one text never blank each other out
+    as shared runs).
+    """
+    copies = cluster_sketches([p.sketch for p in prepared], Params())
+    docs, words = [p.doc for p in prepared], [p.sketch.words for p in prepared]
+    reps = [i for i, a in enumerate(copies) if a.status == "kept"]
+    ready = story_docs([docs[i] for i in reps], [words[i] for i in reps], params)
     out = {}
     for t in THRESHOLDS:
-        story = {
-            d.id: m.story
-            for d, m in zip(ready, group_stories(ready, replace(params, threshold=t)), strict=True)
-        }
-        out[t] = [story[p.a] == story[p.b] for p in pairs]
+        grouped = group_stories(ready, replace(params, threshold=t))
+        story = {copies[i].cluster: m.story for i, m in zip(reps, grouped, strict=True)}
+        of = {a.id: None if a.status == "no_text" else story.get(a.cluster, a.id) for a in copies}
+        out[t] = [of[p.a] is not None and of[p.a] == of[p.b] for p in pairs]
     return out
 
 
@@ -169,7 +177,6 @@ def semeval_table(data: Path, workers: int, chrome: bool = True) -> None:
     pairs = semeval.pairs
     records = [dedup.Record(id=k, source=f"semeval:{k}", text=t) for k, t in semeval.texts.items()]
     prepared = prepare_all(records, Params(), ChromeSettings(enabled=chrome), workers)
-    docs, words = [p.doc for p in prepared], [p.sketch.words for p in prepared]
     print(
         f"\n## SemEval-2022 Task 8, English: {len(semeval.texts)} texts processed together, "
         f"{len(pairs)} scored pairs ({sum(p.same for p in pairs)} same story), "
@@ -184,14 +191,14 @@ def semeval_table(data: Path, workers: int, chrome: bool = True) -> None:
     rows.append(_row("baseline TF-IDF cosine, held-out", held, _span(chosen)))
     nested: dict[tuple[str, float], list[bool]] = {}
     for name, params in VARIANTS.items():
-        same_at = grouped_same(docs, words, pairs, params)
+        same_at = grouped_same(prepared, pairs, params)
         nested.update({(name, t): v for t, v in same_at.items()})
         held, chosen = _cv(pairs, same_at)
         rows.append(_row(f"stories, {name}", held, _span(chosen)))
     held, chosen = _cv(pairs, nested)
     rows.append(_row("stories, variant and threshold chosen per fold", held, _picks(chosen)))
     default = StoryParams()
-    default_at = grouped_same(docs, words, pairs, default)
+    default_at = grouped_same(prepared, pairs, default)
     same = default_at[default.threshold]
     rows.append(_row("stories at shipped defaults", pair_prf(pairs, same), _describe(default)))
     print(table(rows, ["method (stories rows: held-out, 5x5-fold)", "P", "R", "F1", "threshold"]))

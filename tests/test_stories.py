@@ -293,3 +293,24 @@ def test_whole_story_level_ignores_input_order():
             {d.id: (m.story, m.score) for d, m in zip(ready_docs, memberships, strict=True)}
         )
     assert all(r == results[0] for r in results)
+
+
+def test_the_story_bench_groups_as_a_pipeline_run_does():
+    from bench.semeval import Pair
+    from bench.stories import grouped_same
+    from dedup.clean import ChromeSettings
+    from dedup.config import Params
+    from dedup.pipeline import prepare_all
+
+    texts = SEED_TEXTS + OTHER_TEXTS
+    records = [dedup.Record(id=f"d{i}", source="t", text=t) for i, t in enumerate(texts)]
+    records += [dedup.Record(id=f"copy{i}", source="t", text=t) for i, t in enumerate(texts[:3])]
+    records.append(dedup.Record(id="empty", source="t", text=""))
+    ids = [r.id for r in records]
+    pairs = [Pair(a, b, False) for i, a in enumerate(ids) for b in ids[i + 1 :]]
+    prepared = prepare_all(records, Params(), ChromeSettings(), workers=1)
+    bench = grouped_same(prepared, pairs, DEFAULTS)[DEFAULTS.threshold]
+    run = {a.id: a.story for a in dedup.cluster(records, stories=DEFAULTS, workers=1).assignments}
+    expected = [run[p.a] is not None and run[p.a] == run[p.b] for p in pairs]
+    assert bench == expected
+    assert sum(expected) >= len(SEEDS) * (len(SEEDS) - 1) // 2 + 3  # the seeds and the copies
