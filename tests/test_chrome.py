@@ -51,6 +51,12 @@ def clean_text(text: str, settings: ChromeSettings | None = None):
         ("GET THE HARBOR LEDGER APP BY CLICKING HERE", "rule:app-prompt"),
         ("An error has occurred, please try again later.", "rule:error"),
         ("[button link=/submit] Send us your story[/button]", "rule:shortcode"),
+        (
+            "By logging in to LiveJournal using a third-party service you accept LiveJournal's "
+            "User agreement",
+            "rule:consent",
+        ),
+        ("By continuing to use this site, you agree to our use of cookies.", "rule:consent"),
     ],
 )
 def test_chrome_lines_are_removed_with_their_rule(line, reason):
@@ -147,6 +153,7 @@ def test_share_prompt_glued_to_a_sentence_is_cut_and_the_sentence_kept():
     [
         "Follow the money, investigators told the board on Tuesday.",
         "He said he would click here and there on the map to show the flood zones.",
+        "By clicking through the council's plans, residents found the barrier had moved.",
     ],
 )
 def test_article_sentences_that_look_like_prompts_stay(line):
@@ -194,6 +201,16 @@ def test_a_table_of_contents_heading_repeated_below_the_intro_stays():
     text = "\n".join([ARTICLE[0], heading, ARTICLE[1], heading, *ARTICLE[2:]])
     lines, _ = clean_text(text, ChromeSettings(use_model=False))
     assert lines.count(heading) == 2
+
+
+def test_the_headline_kept_from_the_model_is_not_a_line_a_rule_removes():
+    headline = "Harbour Board Backs the New Flood Barrier After a Long Night"
+    consent = (
+        "By signing in with a third-party service you accept the Harbour Ledger User agreement"
+    )
+    text = "\n".join([headline, "Facebook", "Twitter", consent])
+    lines, removed = clean_text(text, ChromeSettings(model_threshold=0.01))
+    assert lines == [headline] and removed[consent] == "rule:consent"
 
 
 def test_the_line_model_never_removes_a_whole_article_on_one_line():

@@ -124,6 +124,14 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("shortcode", _rx(r"^\[(?P<tag>\w+)\b[^\]]*\].{0,200}\[/(?P=tag)\]$")),
     (
+        "consent",
+        _rx(
+            r"^by (logging in|signing in|signing up|logging on|clicking|tapping|continuing|using (this|our)|"
+            r"registering|creating an account|subscribing)\b.{0,200}\b(agree|accept|consent)\w*\b.{0,120}"
+            r"\b(terms|user agreement|privacy|cookies?|polic(y|ies))\b.{0,200}$"
+        ),
+    ),
+    (
         "byline",
         _rx(
             r"^(by|written by|words by|posted by|story by|reported by)\b.{0,60}$"

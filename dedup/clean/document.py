@@ -166,10 +166,10 @@ class Cleaner:
         words: list[int],
     ) -> tuple[list[str], list[Removal]]:
         settings = self.settings
-        headline = None if title else headline_index(lines, words)
+        rules = rules_for(lines, settings, words)
+        headline = None if title else headline_index(lines, words, rules)
         blocks = block_lines(lines, words)
         tails = tail_lines(lines, words)
-        rules = rules_for(lines, settings, words)
         # The title, and headline-like lines of the header area (above the first paragraph).
         headings = {line_key(t) for t in (title, lines[0] if lines else None) if t}
         header = True
@@ -230,19 +230,22 @@ def is_heading(line: str, words: int) -> bool:
     )
 
 
-def headline_index(lines: Sequence[str], words: Sequence[int]) -> int | None:
+def headline_index(
+    lines: Sequence[str], words: Sequence[int], rules: Sequence[str | None]
+) -> int | None:
     """The line that is most likely the headline of a text without a known title.
 
-    The longest headline-like line before the first paragraph: breadcrumbs and
-    section labels above a headline are shorter than it. The model never
-    removes it (labelled data has titles outside the body, so the model learned
-    to call top headlines chrome); rules still can.
+    The longest headline-like line before the first paragraph that no rule
+    calls chrome: breadcrumbs and section labels above a headline are shorter
+    than it, and a login or cookie notice is not it. The model never removes
+    it (labelled data has titles outside the body, so the model learned to
+    call top headlines chrome); rules still can.
     """
     best, best_words = None, 0
     for i, line in enumerate(lines[:HEAD_LINES]):
         if is_paragraph(line):
             break
-        if words[i] > best_words and is_heading(line, words[i]):
+        if words[i] > best_words and rules[i] is None and is_heading(line, words[i]):
             best, best_words = i, words[i]
     return best
 
