@@ -151,7 +151,7 @@ def parallel_map(
 class _Local:
     """The function built in this process on first use, and the seconds spent in it."""
 
-    def __init__(self, factory: Callable[[], Callable[[T], R]]) -> None:
+    def __init__(self, factory: Callable[[], Callable[[Any], Any]]) -> None:
         self.factory = factory
         self.fn: Callable[[Any], Any] | None = None
         self.spent = 0.0
@@ -169,41 +169,67 @@ def _ready() -> bool:
     return True
 
 
+class _PoolStart(threading.Thread):
+    """Starts the worker pool and waits for its first worker, beside the work done here.
+
+    Starting a process blocks its caller until the fork server has imported
+    the worker's modules (a second or more), so it runs in this thread.
+    """
+
+    def __init__(self, factory: Callable[[], Callable[[Any], Any]], workers: int) -> None:
+        super().__init__(name="dedup-pool-start", daemon=True)
+        self.factory = factory
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            ctx = worker_context(self.factory)
+            self.pool = ProcessPoolExecutor(
+                self.workers, mp_context=ctx, initializer=_init_worker, initargs=(self.factory,)
+            )
+            self.pool.submit(_ready).result()
+        except BaseException as err:  # handed to the caller's thread, which raises it
+            self.error = err
+
+
 def _in_workers(
-    factory: Callable[[], Callable[[T], R]],
-    chunks: Iterator[list[T]],
+    factory: Callable[[], Callable[[Any], Any]],
+    chunks: Iterator[list[Any]],
     workers: int,
     local: _Local,
-) -> Iterator[R]:
-    """The rest of the chunks in worker processes, a bounded window of them in flight."""
-    window = workers * 4
-    pending: deque[Future[list[R]]] = deque()
-    with ProcessPoolExecutor(
-        workers, mp_context=worker_context(factory), initializer=_init_worker, initargs=(factory,)
-    ) as pool:
-        try:
-            yield from _while_starting(pool, chunks, local)
-            while True:
-                while len(pending) < window and (chunk := next(chunks, None)):
-                    pending.append(pool.submit(_run_chunk, chunk))
-                if not pending:
-                    return
-                yield from pending.popleft().result()
-        except BrokenProcessPool as err:
-            raise WorkerError(WORKERS_DIED) from err
+) -> Iterator[Any]:
+    """The rest of the chunks: here until a worker is ready, then in workers, a window at a time."""
+    starter = _PoolStart(factory, workers)
+    starter.start()
+    try:
+        while starter.is_alive() and (chunk := next(chunks, None)):
+            yield from local.run(chunk)
+        starter.join()
+        if isinstance(starter.error, BrokenProcessPool):
+            raise WorkerError(WORKERS_DIED) from starter.error
+        if starter.error is not None:
+            raise starter.error
+        assert starter.pool is not None
+        yield from _windowed(starter.pool, chunks, workers * 4)
+    finally:  # also when the consumer stops early: no worker is left waiting
+        starter.join()
+        if starter.pool is not None:
+            starter.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _while_starting(
-    pool: ProcessPoolExecutor, chunks: Iterator[list[T]], local: _Local
-) -> Iterator[R]:
-    """Chunks worked on here until a worker has started (and none left if the input ends first)."""
-    started = pool.submit(_ready)
-    while not started.done():
-        chunk = next(chunks, None)
-        if chunk is None:
-            return
-        yield from local.run(chunk)
-    started.result()
+def _windowed(pool: ProcessPoolExecutor, chunks: Iterator[list[Any]], window: int) -> Iterator[Any]:
+    pending: deque[Future[list[Any]]] = deque()
+    try:
+        while True:
+            while len(pending) < window and (chunk := next(chunks, None)):
+                pending.append(pool.submit(_run_chunk, chunk))
+            if not pending:
+                return
+            yield from pending.popleft().result()
+    except BrokenProcessPool as err:
+        raise WorkerError(WORKERS_DIED) from err
 
 
 def _next_chunk(
