@@ -183,6 +183,18 @@ class _PoolStart(threading.Thread):
         self.pool: ProcessPoolExecutor | None = None
         self.error: BaseException | None = None
 
+    def begin(self) -> None:
+        """Start in the background; with ``fork``, which is quick, here and now (a process
+        forked while another thread of this one runs could inherit a lock that thread holds)."""
+        if start_method() == "fork":
+            self.run()
+        else:
+            self.start()
+
+    def wait(self) -> None:
+        if self.ident is not None:
+            self.join()
+
     def run(self) -> None:
         try:
             ctx = worker_context(self.factory)
@@ -202,11 +214,11 @@ def _in_workers(
 ) -> Iterator[Any]:
     """The rest of the chunks: here until a worker is ready, then in workers, a window at a time."""
     starter = _PoolStart(factory, workers)
-    starter.start()
+    starter.begin()
     try:
         while starter.is_alive() and (chunk := next(chunks, None)):
             yield from local.run(chunk)
-        starter.join()
+        starter.wait()
         if isinstance(starter.error, BrokenProcessPool):
             raise WorkerError(WORKERS_DIED) from starter.error
         if starter.error is not None:
@@ -214,7 +226,7 @@ def _in_workers(
         assert starter.pool is not None
         yield from _windowed(starter.pool, chunks, workers * 4)
     finally:  # also when the consumer stops early: no worker is left waiting
-        starter.join()
+        starter.wait()
         if starter.pool is not None:
             starter.pool.shutdown(wait=True, cancel_futures=True)
 
