@@ -48,7 +48,7 @@ from dedup.config import Params
 from dedup.evaluate import PairScores
 from dedup.pipeline import Prepared, only_records, prepare_all
 from dedup.story import StoryParams, assign_stories
-from dedup.story.assign import story_docs
+from dedup.story.assign import representatives, story_docs, with_stories
 from dedup.story.group import group_stories
 from dedup.story.verify import score
 
@@ -145,15 +145,15 @@ def grouped_same(
     as shared runs).
     """
     copies = cluster_sketches([p.sketch for p in prepared], Params())
-    docs, words = [p.doc for p in prepared], [p.sketch.words for p in prepared]
-    reps = [i for i, a in enumerate(copies) if a.status == "kept"]
-    ready = story_docs([docs[i] for i in reps], [words[i] for i in reps], params)
+    reps = representatives(copies)
+    ready = story_docs(
+        [prepared[i].doc for i in reps], [prepared[i].sketch.words for i in reps], params
+    )
     out = {}
     for t in THRESHOLDS:
-        grouped = group_stories(ready, replace(params, threshold=t))
-        story = {copies[i].cluster: m.story for i, m in zip(reps, grouped, strict=True)}
-        of = {a.id: None if a.status == "no_text" else story.get(a.cluster, a.id) for a in copies}
-        out[t] = [of[p.a] is not None and of[p.a] == of[p.b] for p in pairs]
+        at = replace(params, threshold=t)
+        story = {a.id: a.story for a in with_stories(copies, reps, group_stories(ready, at), at)}
+        out[t] = [story[p.a] is not None and story[p.a] == story[p.b] for p in pairs]
     return out
 
 

@@ -62,10 +62,23 @@ def assign_stories(
 ) -> list[Assignment]:
     """``assignments`` with ``story`` and ``story_score`` set (and, ``per-story``, one kept
     representative per story)."""
-    reps = [i for i, a in enumerate(assignments) if a.status == "kept"]
-    grouped = group_stories(
-        story_docs([docs[i] for i in reps], [words[i] for i in reps], params, workers), params
-    )
+    reps = representatives(assignments)
+    ready = story_docs([docs[i] for i in reps], [words[i] for i in reps], params, workers)
+    return with_stories(assignments, reps, group_stories(ready, params), params)
+
+
+def representatives(assignments: Sequence[Assignment]) -> list[int]:
+    """Positions of the copy clusters' representatives: the documents stories are built over."""
+    return [i for i, a in enumerate(assignments) if a.status == "kept"]
+
+
+def with_stories(
+    assignments: Sequence[Assignment],
+    reps: Sequence[int],
+    grouped: Sequence[StoryMembership],
+    params: StoryParams,
+) -> list[Assignment]:
+    """Every copy takes the story its representative (``reps[i]``) got in ``grouped[i]``."""
     by_cluster = {assignments[i].cluster: m for i, m in zip(reps, grouped, strict=True)}
     out = [_with_story(a, by_cluster) for a in assignments]
     if params.keep == "per-story":
