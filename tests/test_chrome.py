@@ -57,6 +57,18 @@ def clean_text(text: str, settings: ChromeSettings | None = None):
             "rule:consent",
         ),
         ("By continuing to use this site, you agree to our use of cookies.", "rule:consent"),
+        (
+            "ATENÇÃO: Comentários com textos ininteligíveis não serão aprovados pelo moderador.",
+            "rule:comments",
+        ),
+        ("Your comment is awaiting moderation.", "rule:comments"),
+        ("Write to Al Root at allen.root@dowjones.com", "rule:contact"),
+        ("Have a tip? Ana Costa may be reached at acosta@harborledger.com.", "rule:contact"),
+        ("segunda-feira, 22 de janeiro de 2018 às 0:13", "rule:date"),
+        (
+            "We\u2019d like to hear what you think about this or any of our articles.",
+            "rule:support-prompt",
+        ),
     ],
 )
 def test_chrome_lines_are_removed_with_their_rule(line, reason):
@@ -73,6 +85,13 @@ def test_teaser_list_after_a_heading_is_cut_but_the_story_continues():
     lines, removed = clean_text("\n".join([*ARTICLE[:4], *teasers, *ARTICLE[4:]]))
     assert lines == ARTICLE
     assert set(removed.values()) == {"block:You may also like"}
+
+
+def test_a_teaser_heading_may_end_in_an_ellipsis():
+    teasers = ["You may also like...", "Port strike enters second week", "City budget vote delayed"]
+    lines, removed = clean_text("\n".join([*ARTICLE[:4], *teasers, *ARTICLE[4:]]))
+    assert lines == ARTICLE
+    assert set(removed.values()) == {"block:You may also like..."}
 
 
 def test_comment_heading_ends_the_article():
@@ -148,10 +167,19 @@ def test_share_prompt_glued_to_a_sentence_is_cut_and_the_sentence_kept():
     assert quote in lines and removed == {"Click To Tweet": "rule:inline-share"}
 
 
+def test_a_follow_prompt_closing_a_line_is_cut_and_the_sentence_kept():
+    line = "Costa's book about the harbour is out now. Follow her on Twitter @acosta."
+    lines, removed = clean_text("\n".join([*ARTICLE[:5], line]), ChromeSettings(use_model=False))
+    assert lines == [*ARTICLE[:5], "Costa's book about the harbour is out now."]
+    assert removed == {"Follow her on Twitter @acosta.": "rule:inline-follow"}
+
+
 @pytest.mark.parametrize(
     "line",
     [
         "Follow the money, investigators told the board on Tuesday.",
+        "Fans can follow him on Twitter, where he posts the tide tables every morning.",
+        "| Facebook | High (comments, likes, shares) | Moderate (depends on the audience) |",
         "He said he would click here and there on the map to show the flood zones.",
         "By clicking through the council's plans, residents found the barrier had moved.",
     ],

@@ -54,6 +54,9 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\d*\s*comments?|show comments|view comments|comment on this (story|article)|"
             r"cancel reply|be the first to comment.*|"
             r".{0,40}your email address will not be published.*|required fields are marked.*)[.!:]?$"
+            r"|^[^|]{0,40}\b(comments?|coment[aá]rios?|commentaires?|kommentare?)\b.{0,160}"
+            r"\b(moderat(ed|ion|or)|moderador|aprovados|aprobados|approuv[ée]s|freigeschaltet)\b.{0,120}$"
+            r"|^your comment is awaiting moderation.{0,40}$"
         ),
     ),
     (
@@ -114,6 +117,8 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"^if you (enjoyed|liked|value|appreciate|found) (this|our) (article|story|post|journalism|"
             r"reporting|content|work)\b.{0,300}$|^(please )?support (our|independent) journalism\b.{0,200}$"
+            r"|^[^\"\u201c\u201d]{0,200}\bwe(['\u2019]d| would) (like|love) to hear (from you|what you think|"
+            r"your thoughts)\b[^\"\u201c\u201d]{0,300}$"
         ),
     ),
     (
@@ -132,6 +137,13 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        "contact",
+        _rx(
+            r"^(write to|contact|e-?mail|reach) .{0,80}\b(at|:) ?\S+@\S+\.\w+\.?$"
+            r"|^(have a (news )?tip\?\s*)?[\w .'\u2019-]{0,60}\b(may|can) be reached at \S+@\S+\.\w+\.?$"
+        ),
+    ),
+    (
         "byline",
         _rx(
             r"^(by|written by|words by|posted by|story by|reported by)\b.{0,60}$"
@@ -142,9 +154,10 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "date",
         _rx(
-            r"^((mon|tues|wednes|thurs|fri|satur|sun)day,? )?"
-            r"(\w{3,9}\.? \d{1,2},? \d{4}|\d{1,2}\.? \w{3,9}\.? \d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
-            r"([ ,]+(at )?\d{1,2}[:.]\d{2}( ?[ap]\.?m\.?)?( \w{2,4})?)?$"
+            r"^(((mon|tues|wednes|thurs|fri|satur|sun)day|(segunda|ter[cç]a|quarta|quinta|sexta)-feira|s[aá]bado|"
+            r"domingo|lunes|martes|mi[eé]rcoles|jueves|viernes),? )?"
+            r"(\w{3,9}\.? \d{1,2},? \d{4}|\d{1,2}\.? (de )?\w{3,9}\.? (de )?\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})"
+            r"([ ,]+(at |[aà]s |a las )?\d{1,2}[:.h]\d{2}( ?[ap]\.?m\.?)?( \w{2,4})?)?$"
         ),
     ),
     (
@@ -192,11 +205,11 @@ LIST_HEADING = _rx(
     r"trending( now| stories)?|read next|what to read next|popular (posts|stories)|latest (news|stories|posts)|"
     r"top stories|further reading|don'?t miss|editor'?s picks|"
     r"(weitere|mehr) (artikel|nachrichten)|leia também|veja também|notícias relacionadas|"
-    r"articles? (liés|similaires)|potrebbe interessarti|noticias relacionadas)\s*[:.!]?$"
+    r"articles? (liés|similaires)|potrebbe interessarti|noticias relacionadas)\s*([:.!]|\.\.\.|…)?$"
 )
 # A heading that opens the comment area: everything after it is chrome.
 END_HEADING = _rx(
-    r"^(\d+\s+)?(comments?|leave a (comment|reply)|post a comment|join the discussion)\s*[:.!]?$"
+    r"^(\d+\s+)?(comments?|leave a (comment|reply)|post a comment|join the discussion)\s*([:.!]|\.\.\.|…)?$"
 )
 # Headings only count this far into the text (fraction of words before them).
 BLOCK_MIN_POSITION = 0.3
@@ -217,6 +230,13 @@ BIO_MIN_POSITION = 0.8
 # Share prompts that page templates glue onto the end of a quoted sentence.
 INLINE_SUFFIX = _rx(r"\s*\b(click to (tweet|share)|tweet this)\s*$")
 _INLINE_SUFFIX_CHARS = 48
+# Follow prompts that close a sentence-ending line ("... is out now. Follow him on Twitter @x.").
+INLINE_FOLLOW = _rx(
+    r"(?<=[.!?])\s+((you (might|may|can) also( want to)?|please|be sure to|and) )?"
+    r"follow (him|her|them|us|me) (on|at) (twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads|"
+    r"bluesky|@)\b.{0,160}$"
+)
+_INLINE_FOLLOW_CHARS = 240
 
 # Wire credits and similar lines inside a story that look like chrome but are article text.
 BUILTIN_PROTECT: tuple[re.Pattern[str], re.Pattern[str]] = (
@@ -481,6 +501,11 @@ def trim_inline(lines: Sequence[str]) -> tuple[list[str], list[Removal]]:
         match = INLINE_SUFFIX.search(line, start) if "tweet" in end or "share" in end else None
         if match and match.start() > 0:
             removed.append(Removal(match.group().strip(), "rule:inline-share"))
+            line = line[: match.start()].rstrip()
+        start = max(0, len(line) - _INLINE_FOLLOW_CHARS)
+        match = INLINE_FOLLOW.search(line, start) if "follow" in line[start:].casefold() else None
+        if match:
+            removed.append(Removal(match.group().strip(), "rule:inline-follow"))
             line = line[: match.start()].rstrip()
         kept.append(line)
     return kept, removed
