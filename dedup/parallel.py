@@ -54,22 +54,26 @@ def start_method() -> str:
 
 
 def worker_context(factory: Callable[[], Any]) -> multiprocessing.context.BaseContext:
-    """The context to start workers with; a fork server imports the worker's module once.
+    """The context to start workers with; a fork server imports the worker's modules once.
 
-    Without the preload every worker imports trafilatura, numpy and datasketch
-    itself (over a second of CPU each, on the cores that should be working);
-    with it, workers are forked from a server that has imported them already.
+    Without the preload every worker imports numpy, the line model and (for
+    HTML) trafilatura itself (up to a second of CPU each, on the cores that
+    should be working); with it, workers are forked from a server that has
+    imported them already. The factory's module is preloaded, and so are the
+    modules its class lists in a ``preload`` attribute (imported lazily by the
+    main process, which may never need them).
     """
     method = start_method()
     ctx = multiprocessing.get_context(method)
     if method == "forkserver":
-        ctx.set_forkserver_preload(["__main__", _module_of(factory)])
+        target = _target_of(factory)
+        modules = [getattr(target, "__module__", __name__), *getattr(target, "preload", ())]
+        ctx.set_forkserver_preload(["__main__", *modules])
     return ctx
 
 
-def _module_of(factory: Callable[[], Any]) -> str:
-    target = factory.func if isinstance(factory, partial) else factory
-    return getattr(target, "__module__", __name__)
+def _target_of(factory: Callable[[], Any]) -> Any:
+    return factory.func if isinstance(factory, partial) else factory
 
 
 def _init_worker(factory: Callable[[], Callable[[Any], Any]]) -> None:

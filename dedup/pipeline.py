@@ -72,6 +72,8 @@ class DocSketcher:
 class Preparer:
     """Clean and sketch one record in a worker."""
 
+    preload = Cleaner.preload
+
     def __init__(
         self,
         params: Params,

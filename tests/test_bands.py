@@ -2,8 +2,10 @@
 
 import importlib
 import random
+import re
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +130,17 @@ def test_band_hashes_computed_in_blocks_give_the_same_clusters(monkeypatch):
     expected = reference(docs, PARAMS)
     monkeypatch.setattr(leader, "_BLOCK", 3)
     assert cluster_sketches(docs, PARAMS, release=True) == expected
+
+
+@pytest.mark.parametrize("num_perm", [2, 3, 16, 64, 128])
+def test_lsh_shape_is_the_shape_datasketch_chooses(num_perm):
+    from datasketch import MinHashLSH
+
+    for threshold in [0.01, 0.1, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75, 0.8, 0.9, 0.95, 0.99]:
+        try:
+            lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        except ValueError as error:
+            with pytest.raises(ValueError, match=re.escape(str(error))):
+                lsh_shape(threshold, num_perm)
+        else:
+            assert lsh_shape(threshold, num_perm) == (lsh.b, lsh.r), threshold

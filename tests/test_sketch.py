@@ -60,3 +60,14 @@ def test_same_text_same_sketch_across_instances():
 )
 def test_token_bytes_are_the_regex_tokens(text):
     assert token_bytes(text) == [t.encode() for t in tokenize(text)]
+
+
+@given(st.integers(min_value=1, max_value=512), st.integers(min_value=0, max_value=2**32 - 1))
+@settings(max_examples=50)
+def test_permutations_are_drawn_as_datasketch_draws_them(num_perm, seed):
+    from dedup.sketch.minhash import affine32_permutations
+
+    a, b = affine32_permutations(num_perm, seed)
+    reference = MinHash(num_perm=num_perm, seed=seed, scheme="affine32").permutations
+    assert a.dtype == b.dtype == reference.dtype == np.uint32
+    assert np.array_equal(a, reference[0]) and np.array_equal(b, reference[1])

@@ -58,6 +58,9 @@ MODEL_MAX_WORDS = 60
 class Cleaner:
     """Cleans one record at a time; build once per process (it holds compiled rules)."""
 
+    preload = ("trafilatura",)
+    """Modules a worker process should import before its first record (see ``worker_context``)."""
+
     def __init__(self, settings: ChromeSettings | None = None, *, fast: bool = False) -> None:
         self.settings = settings or ChromeSettings()
         self.fast = fast

@@ -4,14 +4,15 @@ Comments are off (reader comments differ between copies and collapse recall)
 and trafilatura's own cross-document ``deduplicate`` is off (its cache makes
 the output depend on input order). The page is parsed once: the same lxml
 tree gives the title, date and canonical URL and then goes to trafilatura,
-which skips its slower metadata pass.
+which skips its slower metadata pass. trafilatura is imported on the first
+page, not with this module: it takes a third of a second, which plain-text
+runs and ``--help`` need not pay.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import trafilatura
 from lxml.etree import ParserError, XMLSyntaxError, XPath
 from lxml.html import HtmlElement
 
@@ -68,6 +69,8 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> Ex
     title, published, page_url = (
         _first(found, keys, tree) for keys in (_TITLE_FROM, _DATE_FROM, _URL_FROM)
     )
+    import trafilatura
+
     try:
         result = trafilatura.bare_extraction(
             tree,

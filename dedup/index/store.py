@@ -27,7 +27,7 @@ import numpy as np
 import xxhash
 
 from dedup.config import Params
-from dedup.index.memory import MemoryIndex
+from dedup.index.bands import lsh_shape
 from dedup.sketch.minhash import HASH_SCHEME
 
 FORMAT_VERSION = 1
@@ -60,7 +60,7 @@ class IndexParams:
 
     @classmethod
     def from_params(cls, params: Params) -> IndexParams:
-        bands, rows = MemoryIndex(params.lsh_threshold, params.num_perm, params.seed).bands
+        bands, rows = lsh_shape(params.lsh_threshold, params.num_perm)
         return cls(
             format=FORMAT_VERSION,
             hash_scheme=HASH_SCHEME,

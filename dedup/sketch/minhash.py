@@ -3,18 +3,28 @@
 The permutations are datasketch's own ``affine32`` parameters, so a signature
 here equals ``datasketch.MinHash(scheme="affine32").update_batch(...)`` fed
 the same 32-bit shingle hashes (a test checks this), at a fraction of the cost:
-datasketch calls a Python hash function per shingle.
+datasketch calls a Python hash function per shingle. They are drawn here as
+datasketch draws them (tests check they are equal), because importing
+datasketch takes about a second (it imports scipy and redis), which every
+command and every worker process would pay.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from datasketch import MinHash
 
 from dedup.sketch.shingles import shingle_hashes, token_bytes
 
 HASH_SCHEME = "affine32"
 _EMPTY = np.uint32(0xFFFFFFFF)
+
+
+def affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's ``affine32`` parameters (a odd, b), uint32 each: ``MinHash(...).permutations``."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
 
 
 def _fmix32(hv: np.ndarray) -> np.ndarray:
@@ -36,11 +46,11 @@ class Sketcher:
         self.shingle_size = shingle_size
         self.num_perm = num_perm
         self.seed = seed
-        perms = MinHash(num_perm=num_perm, seed=seed, scheme=HASH_SCHEME).permutations
+        a, b = affine32_permutations(num_perm, seed)
         # One row per permutation: the (num_perm, n) product is reduced along
         # contiguous rows, about twice as fast as the transposed layout.
-        self._a = perms[0].astype(np.uint32)[:, np.newaxis]
-        self._b = perms[1].astype(np.uint32)[:, np.newaxis]
+        self._a = a[:, np.newaxis]
+        self._b = b[:, np.newaxis]
 
     def shingles(self, text: str) -> tuple[np.ndarray, int]:
         """The shingle hash set of ``text`` and its number of words."""
