@@ -4,7 +4,11 @@ Comments are off (reader comments differ between copies and collapse recall)
 and trafilatura's own cross-document ``deduplicate`` is off (its cache makes
 the output depend on input order). The page is parsed once: the same lxml
 tree gives the title, date and canonical URL and then goes to trafilatura,
-which skips its slower metadata pass. trafilatura is imported on the first
+which skips its slower metadata pass. Elements the page hides from every
+reader (inline ``display: none`` or ``visibility: hidden``, ``aria-hidden``:
+hover cards, collapsed teaser widgets) are dropped before extraction, unless
+one holds most of the page's text (a body that a script reveals). trafilatura
+is imported on the first
 page, not with this module: it takes a third of a second, which plain-text
 runs and ``--help`` need not pay.
 """
@@ -44,6 +48,16 @@ _SAME_KEY = {("meta", "name", "publish-date"): _PUBDATE, ("meta", "name", "date"
 _VALUE_ATTRIBUTE = {"meta": "content", "link": "href", "time": "datetime"}
 _KEYED_BY = {"meta": ("property", "name", "itemprop"), "link": ("rel",), "time": ()}
 _WANTED = frozenset(_TITLE_FROM + _DATE_FROM + _URL_FROM)
+_HIDDEN = XPath(
+    '//*[@aria-hidden="true"'
+    ' or contains(translate(@style, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ", "abcdefghijklmnopqrstuvwxyz"),'
+    ' "display:none")'
+    ' or contains(translate(@style, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ", "abcdefghijklmnopqrstuvwxyz"),'
+    ' "visibility:hidden")]'
+)
+# A hidden element holding more than this share of the page's text is kept: it is
+# probably the article, shown by a script (or a snapshot taken under an open dialog).
+_HIDDEN_MAX_SHARE = 0.5
 
 
 @dataclass(slots=True)
@@ -69,6 +83,7 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> Ex
     title, published, page_url = (
         _first(found, keys, tree) for keys in (_TITLE_FROM, _DATE_FROM, _URL_FROM)
     )
+    drop_hidden(tree)
     import trafilatura
 
     try:
@@ -84,6 +99,28 @@ def extract_html(html: str, *, url: str | None = None, fast: bool = False) -> Ex
         return Extracted(text="", title=title, error=f"extraction failed ({type(err).__name__})")
     text = (result.text or "") if result is not None else ""
     return Extracted(text=text, title=title, published=published, url=page_url)
+
+
+def drop_hidden(tree: HtmlElement) -> int:
+    """Remove the elements no reader sees (see the module docstring); how many were removed.
+
+    Text after a removed element (its ``tail``) belongs to the parent and stays.
+    """
+    hidden = _HIDDEN(tree)
+    if not hidden:
+        return 0
+    marked = set(hidden)
+    page_chars = len(tree.text_content())
+    removed = 0
+    for element in hidden:
+        if element is tree or any(parent in marked for parent in element.iterancestors()):
+            continue  # the page itself, or inside an element removed already
+        if len(element.text_content()) > _HIDDEN_MAX_SHARE * page_chars:
+            marked.discard(element)
+            continue
+        element.drop_tree()
+        removed += 1
+    return removed
 
 
 def _page_metadata(tree: HtmlElement) -> dict[tuple[str, ...], str]:
