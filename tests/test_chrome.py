@@ -473,3 +473,19 @@ def test_is_heading_is_the_regex_it_replaced(line):
     from dedup.clean.document import HEADING, is_heading
 
     assert is_heading(line, len(line.split())) == bool(HEADING.match(line))
+
+
+def test_a_cleaned_text_starting_with_its_title_keeps_it_and_reports_nothing():
+    title = "Harbour board backs flood barrier"
+    cleaned, _ = Cleaner()(Record(id="x", source="x", text="\n".join(ARTICLE), title=title))
+    assert cleaned.text.split("\n")[0] == title
+    again, _ = Cleaner()(Record(id="x", source="x", text=cleaned.text, title=title))
+    assert again.text == cleaned.text and again.removed == []
+
+
+def test_a_first_line_that_is_the_title_but_for_punctuation_is_not_doubled():
+    lines = ["Harbour board backs flood barrier!", *ARTICLE]
+    doc, _ = Cleaner()(
+        Record(id="x", source="x", text="\n".join(lines), title="Harbour Board backs flood barrier")
+    )
+    assert doc.text.split("\n")[:2] == lines[:2] and not doc.removed

@@ -113,7 +113,7 @@ class Cleaner:
         doc = CleanDoc(
             id=record.id,
             source=record.source,
-            text=with_title(text.title, body) if body else "",
+            text=_titled(text.title, lines, body) if body else "",
             url=text.url,
             title=text.title,
             published=text.published,
@@ -178,9 +178,10 @@ class Cleaner:
         header = True
         over = [False] * len(lines) if scores is None else (scores >= self.model_threshold).tolist()
         kept: list[str] = []
+        title_key = line_key(title) if title else None
         for i, line in enumerate(lines):
-            if is_protected(line, settings):
-                kept.append(line)
+            if is_protected(line, settings) or (i == 0 and line_key(line) == title_key):
+                kept.append(line)  # the title placed first (as our own output has it) is no chrome
             elif i in blocks:
                 removed.append(Removal(line, f"block:{blocks[i]}"))
             elif reason := rules[i] or tails.get(i):
@@ -210,6 +211,14 @@ class _Text(NamedTuple):
     published: str | None
     url: str | None
     error: str | None
+
+
+def _titled(title: str | None, lines: Sequence[str], body: str) -> str:
+    """The body with the title first; a first line that is the title (by :func:`line_key`,
+    as the cleaner kept it) stands for it, so cleaning a cleaned text changes nothing."""
+    if title and lines and line_key(lines[0]) == line_key(title):
+        return body
+    return with_title(title, body)
 
 
 def model_judges(line: str, words: int) -> bool:
