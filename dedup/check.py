@@ -198,6 +198,8 @@ def check_paths(
     at, so one round may reveal a line the next removes; the hook should not
     fail again on the corpus it just fixed.
     """
+    if fix_it and move_to is not None:
+        refuse_move_into_checked(move_to, paths)
     first = check(read_inputs(paths), params, settings, baseline, index=index, workers=workers)
     remaining = [f for f in first.findings if not f.accepted]
     changes: list[Change] = []
@@ -300,6 +302,18 @@ def fix(findings: list[Finding], move_to: Path | None) -> tuple[list[Change], li
         else:
             changes.append(_fix_document(path, by_file[name][None], move_to))
     return changes, unfixable
+
+
+def refuse_move_into_checked(move_to: Path, paths: Iterable[str]) -> None:
+    """Raise :class:`ConfigError` when ``move_to`` lies in a checked folder: the next round
+    would check the moved copies again (and move them deeper)."""
+    target = move_to.resolve()
+    for name in paths:
+        if name == "-":
+            continue
+        folder = Path(name).resolve()
+        if folder.is_dir() and target.is_relative_to(folder):
+            raise ConfigError(f"--move-to {move_to} is inside the checked folder {name}")
 
 
 def _moved_path(path: Path, move_to: Path) -> Path:

@@ -506,7 +506,7 @@ def check(
                 index=store,
                 workers=workers,
             )
-        except IndexStoreError as err:
+        except (IndexStoreError, ConfigError) as err:
             raise _usage_error(str(err)) from None
     result = report.first
     for problem in result.problems:

@@ -102,11 +102,19 @@ def test_baseline_accepts_known_duplicates_only(tmp_path: Path):
 
 @pytest.mark.parametrize(
     "args",
-    [("--baseline", "nope.json", "--write-baseline", "--fix"), ("--move-to", "x"), ("--bogus",)],
+    [
+        ("--baseline", "nope.json", "--write-baseline", "--fix"),
+        ("--move-to", "x"),
+        ("--bogus",),
+        ("--fix", "--move-to", "corpus/attic"),
+        ("--fix", "--move-to", "corpus"),
+    ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, args: tuple[str, ...]):
     write_corpus(tmp_path)
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     assert check(tmp_path, *args).returncode == 2
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
 
 
 def test_bad_baseline_and_missing_input_exit_2(tmp_path: Path):

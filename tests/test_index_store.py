@@ -124,6 +124,19 @@ def test_reopening_checks_parameters(tmp_path: Path):
         open_index(str(tmp_path / "missing.sqlite"), None)
 
 
+def test_someone_else_s_sqlite_database_is_refused_and_left_as_it_was(tmp_path: Path):
+    import sqlite3
+
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE foo (x INTEGER)")
+    with pytest.raises(IndexStoreError, match="not a dedup index \\(it holds other tables: foo\\)"):
+        open_index(str(path), INDEX_PARAMS)
+    with sqlite3.connect(path) as db:
+        tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    assert tables == [("foo",)]
+
+
 def test_corrupt_bytes_are_refused_not_reinterpreted():
     with pytest.raises(IndexStoreError, match="corrupt"):
         from_bytes(b"\x80\x04\x95")

@@ -62,7 +62,8 @@ class RedisStore(IndexStore):
     def __init__(self, url: str, params: IndexParams | None) -> None:
         if redis is None:
             raise IndexStoreError(
-                "a redis:// index needs the redis package: pip install 'dedup[redis]'"
+                "a redis:// index needs the redis package: pip install 'redis>=5,<9' "
+                "(in a dedup checkout: pip install -e '.[redis]')"
             )
         self.where = url
         address, self._p = _split_prefix(url)

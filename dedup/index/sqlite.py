@@ -124,6 +124,17 @@ class SqliteStore(IndexStore):
 
     def _open(self, params: IndexParams | None) -> IndexParams:
         with self._write():
+            tables = {
+                name
+                for (name,) in self._db.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'"
+                )
+            }
+            if tables and "meta" not in tables:  # someone else's database: leave it alone
+                raise IndexStoreError(
+                    f"{self.where}: not a dedup index (it holds other tables: "
+                    f"{', '.join(sorted(tables)[:3])})"
+                )
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)
