@@ -31,7 +31,7 @@ from dedup.index.opener import open_index
 from dedup.index.store import IndexParams, IndexStore, IndexStoreError, parse_age
 from dedup.io import JsonlWriter, read_inputs
 from dedup.output import clean_row, cluster_row, filter_row, kept_row, problem_row
-from dedup.report import Reporter
+from dedup.report import Reporter, count
 from dedup.story import KEEP_MODES, StoryParams, load_story_params, parse_window
 from dedup.story.explain import explain_files
 from dedup.story.output import add_story_fields
@@ -100,7 +100,10 @@ ModelThreshold = Annotated[
 
 
 def _exit_code(reporter: Reporter, strict: bool) -> int:
-    return 2 if strict and reporter.warnings else 0
+    if strict and reporter.warnings:
+        reporter.error(f"{count(reporter.warnings, 'unreadable input')} (--strict)")
+        return 2
+    return 0
 
 
 @app.command()
@@ -135,7 +138,8 @@ def clean(
         if error:
             reporter.no_text(doc.source, error)
         out.write(clean_row(doc, error, explain=explain))
-    reporter.info(f"dedup: cleaned {out.count} documents")
+    unreadable = f", {count(reporter.warnings, 'unreadable input')}" if reporter.warnings else ""
+    reporter.info(f"dedup: cleaned {count(out.count, 'document')}{unreadable}")
     raise typer.Exit(_exit_code(reporter, strict))
 
 
@@ -383,7 +387,8 @@ def filter_(
         except IndexStoreError as err:
             raise _usage_error(str(err)) from None
     reporter.info(
-        f"dedup: {stats.records} records, {stats.kept} kept, {stats.duplicates} duplicates, "
+        f"dedup: {count(stats.records, 'record')}, {stats.kept} kept, "
+        f"{count(stats.duplicates, 'duplicate')}, "
         f"{stats.no_text} without text, {stats.problems} unreadable, {stats.replayed} decided "
         f"before, {stats.seconds:.2f}s"
     )
@@ -404,7 +409,11 @@ def _write_outcome(
     if outcome.assignment.kept:
         out.write(filter_row(outcome.record, outcome.doc, outcome.assignment, outcome.fields))
     elif dropped:
-        dropped.write(cluster_row(outcome.doc, outcome.assignment, outcome.error))
+        row = cluster_row(outcome.doc, outcome.assignment, outcome.error)
+        if outcome.replayed:  # the decision was read back, not made again for this text
+            row["replayed"] = True
+            row["reason"] = f"{row['reason']}, as decided before for this id"
+        dropped.write(row)
 
 
 index_app = typer.Typer(
@@ -535,10 +544,14 @@ def check(
         "duplicates": dups,
         "chrome": len(remaining) - dups,
     }
+    unreadable = sum(not p.ignored for p in result.problems)
+    summary["unreadable"] = unreadable
     out.write(summary)
     reporter.info(
-        f"dedup check: {result.documents} documents; {len(report.changes)} files changed; "
-        f"open: {dups} duplicates, {len(remaining) - dups} with chrome"
+        f"dedup check: {count(result.documents, 'document')}; "
+        f"{count(len(report.changes), 'file')} changed; "
+        f"open: {count(dups, 'duplicate')}, {len(remaining) - dups} with chrome"
+        + (f"; {count(unreadable, 'unreadable input')}" if unreadable else "")
     )
     if any(not p.ignored for p in result.problems):
         raise typer.Exit(2)

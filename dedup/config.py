@@ -9,6 +9,9 @@ level in a ``[story]`` table (read by :func:`dedup.story.load_story_params`).
 
 from __future__ import annotations
 
+import json
+import types
+import typing
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -87,12 +90,49 @@ def read_config(path: Path | None) -> dict[str, Any]:
     return data
 
 
+# What a TOML value must be for a field of each type, and how to say so.
+_TYPE_NAMES = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
+
+
+def check_types(values: dict[str, Any], cls: type, where: str) -> None:
+    """Refuse a config value of the wrong TOML type for its field of ``cls`` (a dataclass).
+
+    Without this, ``threshold = "high"`` fails deep inside with a Python
+    message, and ``enabled = "no"`` reads as true. Fields whose type is not a
+    plain scalar (lists, parsed strings) are checked by their loaders.
+    """
+    hints = typing.get_type_hints(cls)
+    for name, value in values.items():
+        wanted = _scalar_type(hints.get(name))
+        if wanted is None:
+            continue
+        ok = isinstance(value, bool) if wanted is bool else not isinstance(value, bool)
+        if wanted is float:
+            ok = ok and isinstance(value, int | float)
+        elif wanted is not bool:
+            ok = ok and isinstance(value, wanted)
+        if not ok:
+            shown = json.dumps(value, default=str)  # as TOML writes it: true, "high"
+            raise ConfigError(f"{where} {name} must be {_TYPE_NAMES[wanted]}, got {shown}")
+
+
+def _scalar_type(hint: Any) -> type | None:
+    """bool, int, float or str for a field annotated so (also ``X | None``; a Path is a str)."""
+    options = [a for a in typing.get_args(hint) if a is not type(None)]
+    if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+        hint = options[0] if len(options) == 1 else None
+    if hint is Path:
+        return str
+    return hint if hint in _TYPE_NAMES else None
+
+
 def load_params(path: Path | None) -> Params:
     """Read parameters from ``path`` (or defaults when ``None``), rejecting unknown keys."""
     data = {k: v for k, v in read_config(path).items() if k not in TABLES}
+    check_types(data, Params, f"{path}:")
     try:
         return Params(**data)
-    except TypeError as err:
+    except (TypeError, ConfigError) as err:
         raise ConfigError(f"{path}: {err}") from err
 
 
@@ -113,6 +153,7 @@ def load_chrome_settings(
     unknown = sorted(set(table) - known)
     if unknown:
         raise ConfigError(f"{path}: unknown [clean] setting(s): {', '.join(unknown)}")
+    check_types(table, ChromeSettings, f"{path}: [clean]")
     for name in _LIST_SETTINGS:
         value = table.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):

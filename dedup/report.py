@@ -13,6 +13,11 @@ from dedup.api import Stats
 from dedup.records import Problem
 
 
+def count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 duplicate``, ``2 duplicates``: a number and its noun, in the right form."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 class Reporter:
     """Warnings and summaries for stderr; stdout stays pure data."""
 
@@ -60,17 +65,17 @@ class Reporter:
     def summary(self, stats: Stats) -> None:
         rate = stats.documents / stats.seconds if stats.seconds else 0.0
         parts = [
-            f"{stats.documents} documents",
-            f"{stats.clusters} clusters",
-            f"{stats.duplicates} duplicates",
+            count(stats.documents, "document"),
+            count(stats.clusters, "cluster"),
+            count(stats.duplicates, "duplicate"),
         ]
         if stats.stories:
-            parts.append(f"{stats.stories} stories")
+            parts.append(count(stats.stories, "story", "stories"))
         if stats.no_text:
             parts.append(f"{stats.no_text} without text")
         if stats.problems:
-            parts.append(f"{stats.problems} unreadable inputs")
+            parts.append(count(stats.problems, "unreadable input"))
         if stats.ignored:
-            parts.append(f"{stats.ignored} ignored files")
+            parts.append(count(stats.ignored, "ignored input"))
         parts.append(f"{stats.seconds:.2f}s ({rate:.0f} docs/s)")
         self.info("dedup: " + ", ".join(parts))

@@ -489,3 +489,11 @@ def test_a_first_line_that_is_the_title_but_for_punctuation_is_not_doubled():
         Record(id="x", source="x", text="\n".join(lines), title="Harbour Board backs flood barrier")
     )
     assert doc.text.split("\n")[:2] == lines[:2] and not doc.removed
+
+
+def test_a_text_of_chrome_only_says_so_and_an_empty_one_says_it_is_empty():
+    text = "Subscribe to our newsletter\nScroll to Top"
+    chrome, reason = Cleaner()(Record(id="x", source="x", text=text))
+    assert chrome.text == "" and reason == "every line removed as chrome (see --explain)"
+    empty, reason = Cleaner()(Record(id="y", source="y", text=" \n "))
+    assert empty.text == "" and reason == "empty text"

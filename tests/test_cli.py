@@ -70,7 +70,7 @@ def test_cluster_output_contract(corpus: Path, tmp_path: Path):
     stderr = result.stderr.decode()
     assert "feed.jsonl:line 3: invalid JSON" in stderr
     assert "no text:" in stderr and "Traceback" not in stderr
-    assert "5 documents, 2 clusters, 2 duplicates, 1 without text, 1 unreadable inputs" in stderr
+    assert "5 documents, 2 clusters, 2 duplicates, 1 without text, 1 unreadable input" in stderr
 
 
 def test_strict_turns_warnings_into_exit_2(corpus: Path):

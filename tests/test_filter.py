@@ -79,9 +79,13 @@ def test_same_input_again_gives_the_same_decisions(tmp_path: Path):
     index = str(tmp_path / "seen.sqlite")
     data = jsonl([r.record for r in feed(3, 2)])
     kept1, _ = run_filter(data, "--index", index)
-    kept2, stderr = run_filter(data, "--index", index)
+    dropped = tmp_path / "dropped.jsonl"
+    kept2, stderr = run_filter(data, "--index", index, "--dropped", str(dropped))
     assert kept1 == kept2
     assert "9 decided before" in stderr
+    replays = rows(dropped.read_bytes())
+    assert len(replays) == 6 and all(r["replayed"] for r in replays)
+    assert all(r["reason"].endswith(", as decided before for this id") for r in replays)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
@@ -143,6 +144,17 @@ def test_truncated_warc_is_a_problem(tmp_path):
     path.write_bytes(data[: int(len(data) * 0.8)])
     items = _items(path)
     assert isinstance(items[-1], Problem) and "WARC" in items[-1].reason
+
+
+@pytest.mark.parametrize("name", ["junk.warc", "junk.warc.gz"])
+def test_a_file_that_is_not_a_warc_is_one_unreadable_input(tmp_path, capfd, name):
+    path = tmp_path / name
+    data = b"this is not a warc file\n" * 10
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    [problem] = _items(path)
+    assert isinstance(problem, Problem) and not problem.ignored
+    assert problem.reason == "not a WARC file (it does not start with a WARC/ header)"
+    assert capfd.readouterr().err == ""
 
 
 ids = st.one_of(st.text(min_size=1, max_size=20), st.integers(min_value=0, max_value=10**9))

@@ -275,7 +275,7 @@ def test_kept_file_carries_the_story(tmp_path):
     assert result.returncode == 0, result.stderr.decode()
     rows = [json.loads(line) for line in kept.read_text(encoding="utf-8").split("\n")[:-1]]
     assert len(rows) == 1 and rows[0]["story"] == rows[0]["id"] and rows[0]["text"]
-    assert b"stories" in result.stderr
+    assert b", 1 story," in result.stderr
 
 
 def test_whole_story_level_ignores_input_order():

@@ -109,7 +109,10 @@ class Cleaner:
         body = "\n".join(lines)
         error = text.error
         if not body and error is None:
-            error = "no text extracted" if record.html is not None else "empty text"
+            if text.lines and any(line.strip() for line in text.lines):
+                error = "every line removed as chrome (see --explain)"
+            else:
+                error = "no text extracted" if record.html is not None else "empty text"
         doc = CleanDoc(
             id=record.id,
             source=record.source,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +17,15 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def read_warc(path: Path) -> Iterator[Record | Problem]:
-    """Yield one record per HTML response; the id is the WARC-Record-ID."""
+    """Yield one record per HTML response; the id is the WARC-Record-ID.
+
+    A file that does not start like a WARC (or ARC) file is one unreadable
+    input, not a stream of warcio's warnings about records it cannot find.
+    """
     source = path.as_posix()
+    if not _starts_like_warc(path):
+        yield Problem(source, "not a WARC file (it does not start with a WARC/ header)")
+        return
     number = 0
     with path.open("rb") as stream:
         try:
@@ -26,6 +35,22 @@ def read_warc(path: Path) -> Iterator[Record | Problem]:
                 yield _response(rec, f"{source}:record {number}")
         except (ArchiveLoadFailed, EOFError, ValueError, OSError) as err:
             yield Problem(f"{source}:record {number + 1}", f"corrupt or truncated WARC ({err})")
+
+
+def _starts_like_warc(path: Path) -> bool:
+    """The first bytes, gunzipped when gzipped, are a WARC version line or an ARC header."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(2)
+            stream.seek(0)
+            if head == b"\x1f\x8b":
+                with gzip.GzipFile(fileobj=stream) as unzipped:
+                    head = unzipped.read(8)
+            else:
+                head = stream.read(8)
+    except (OSError, EOFError, zlib.error):
+        return True  # let warcio read it and report what is wrong
+    return head.startswith((b"WARC/", b"filedesc"))
 
 
 def _response(rec, source: str) -> Record | Problem:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from dedup.config import ConfigError, read_config
+from dedup.config import ConfigError, check_types, read_config
 from dedup.story.idf import load_background
 
 LINKS = ("leader", "average", "complete")
@@ -92,6 +92,7 @@ def load_story_params(path: Path | None, **overrides: Any) -> tuple[bool, StoryP
     enabled = table.pop("enabled", False)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{path}: [story] enabled must be true or false")
+    check_types({k: v for k, v in table.items() if k != "window"}, StoryParams, f"{path}: [story]")
     if "window" in table and not isinstance(table["window"], str):
         raise ConfigError(f'{path}: [story] window must be a string such as "7d" or "none"')
     try:
