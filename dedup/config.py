@@ -9,6 +9,7 @@ level in a ``[story]`` table (read by :func:`dedup.story.load_story_params`).
 
 from __future__ import annotations
 
+import datetime
 import json
 import types
 import typing
@@ -112,8 +113,15 @@ def check_types(values: dict[str, Any], cls: type, where: str) -> None:
         elif wanted is not bool:
             ok = ok and isinstance(value, wanted)
         if not ok:
-            shown = json.dumps(value, default=str)  # as TOML writes it: true, "high"
+            shown = _as_toml(value)
             raise ConfigError(f"{where} {name} must be {_TYPE_NAMES[wanted]}, got {shown}")
+
+
+def _as_toml(value: Any) -> str:
+    """A value as the config file wrote it: true, "high", 1979-05-27."""
+    if isinstance(value, datetime.date | datetime.time):  # datetime is a date
+        return value.isoformat()
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 def _scalar_type(hint: Any) -> type | None:

@@ -167,6 +167,20 @@ def test_share_prompt_glued_to_a_sentence_is_cut_and_the_sentence_kept():
     assert quote in lines and removed == {"Click To Tweet": "rule:inline-share"}
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        'He told the crowd: "It is simple. Follow us on Instagram and see for yourself."',
+        'Ortiz said: "It ended there. Follow us on Twitter."',
+        "The band released two albums. Follow him on Twitter and you will see another side.",
+    ],
+)
+def test_a_follow_sentence_inside_a_quote_or_going_on_stays(line):
+    from dedup.clean.chrome import trim_inline
+
+    assert trim_inline([line]) == ([line], [])
+
+
 def test_a_follow_prompt_closing_a_line_is_cut_and_the_sentence_kept():
     line = "Costa's book about the harbour is out now. Follow her on Twitter @acosta."
     lines, removed = clean_text("\n".join([*ARTICLE[:5], line]), ChromeSettings(use_model=False))
@@ -179,6 +193,11 @@ def test_a_follow_prompt_closing_a_line_is_cut_and_the_sentence_kept():
     [
         "Follow the money, investigators told the board on Tuesday.",
         "Fans can follow him on Twitter, where he posts the tide tables every morning.",
+        "A Meta spokesperson declined to comment on the company's moderation policies.",
+        "The paper closed its comments section last year, saying moderation had become too costly.",
+        "Comments on the plan will be moderated by the council, Ortiz said on Monday.",
+        "'If you witnessed the collision, we would like to hear from you,' a police spokesman said.",
+        "The officer appealed for witnesses, adding: we would like to hear from you.",
         "| Facebook | High (comments, likes, shares) | Moderate (depends on the audience) |",
         "He said he would click here and there on the map to show the flood zones.",
         "By clicking through the council's plans, residents found the barrier had moved.",

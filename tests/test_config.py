@@ -51,3 +51,11 @@ def test_the_cli_reports_a_wrong_type_in_one_line_and_exits_2(tmp_path: Path):
     assert result.stderr.decode() == (
         f'dedup: error: {config}: [clean] enabled must be true or false, got "no"\n'
     )
+
+
+def test_a_date_or_a_non_ascii_string_is_shown_as_written(tmp_path: Path):
+    config = tmp_path / "dedup.toml"
+    for toml, shown in [("threshold = 1979-05-27", "1979-05-27"), ('threshold = "hög"', '"hög"')]:
+        config.write_text(toml + "\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match=f"threshold must be a number, got {shown}$"):
+            load_params(config)

@@ -55,3 +55,22 @@ def test_nested_hidden_elements_are_dropped_once():
     tree = parse_page(page(paragraphs() + nested))
     assert drop_hidden(tree) == 1
     assert "ferry" not in tree.text_content() and "flood barrier" in tree.text_content()
+
+
+def test_an_app_hidden_under_a_dialog_stays_though_its_data_script_is_larger():
+    data = '{"props": {"article": "' + " ".join(STORY * 6) + '"}}'
+    html = (
+        f'<html><body><div id="app" aria-hidden="true"><article>{paragraphs()}</article></div>'
+        '<div class="modal"><p>Subscribe to our newsletter</p></div>'
+        f'<script id="__NEXT_DATA__" type="application/json">{data}</script></body></html>'
+    )
+    text = extract_html(html).text
+    assert all(line in text for line in STORY)
+
+
+def test_hidden_parts_that_together_hold_most_of_the_page_all_stay():
+    first, second, third = (f"<p>{line}</p>" for line in STORY)
+    more = f'<div style="display:none">{second}</div><div style="display:none">{third}</div>'
+    tree = parse_page(page(first + more))
+    assert drop_hidden(tree) == 0
+    assert all(line in tree.text_content() for line in STORY)

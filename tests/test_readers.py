@@ -157,6 +157,13 @@ def test_a_file_that_is_not_a_warc_is_one_unreadable_input(tmp_path, capfd, name
     assert capfd.readouterr().err == ""
 
 
+@pytest.mark.parametrize("data", [b"", gzip.compress(b"")])
+def test_an_empty_warc_file_holds_no_records_and_no_error(tmp_path, data):
+    path = tmp_path / ("empty.warc.gz" if data else "empty.warc")
+    path.write_bytes(data)
+    assert _items(path) == []
+
+
 ids = st.one_of(st.text(min_size=1, max_size=20), st.integers(min_value=0, max_value=10**9))
 
 

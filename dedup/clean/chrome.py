@@ -54,7 +54,10 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\d*\s*comments?|show comments|view comments|comment on this (story|article)|"
             r"cancel reply|be the first to comment.*|"
             r".{0,40}your email address will not be published.*|required fields are marked.*)[.!:]?$"
-            r"|^[^|]{0,40}\b(comments?|coment[aá]rios?|commentaires?|kommentare?)\b.{0,160}"
+            # a notice opens with the comment word ("ATENÇÃO: Comentários ... não serão aprovados");
+            # news about moderation ("declined to comment on its moderation") does not, or says who said it
+            r"|^(\w+\s*:\s*)?(all |os |les |die |los )?(comments?|coment[aá]rios?|commentaires?|kommentare?)\b"
+            r"(?!.{0,300}\b(said|says|told)\b).{0,160}"
             r"\b(moderat(ed|ion|or)|moderador|aprovados|aprobados|approuv[ée]s|freigeschaltet)\b.{0,120}$"
             r"|^your comment is awaiting moderation.{0,40}$"
         ),
@@ -117,8 +120,9 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         _rx(
             r"^if you (enjoyed|liked|value|appreciate|found) (this|our) (article|story|post|journalism|"
             r"reporting|content|work)\b.{0,300}$|^(please )?support (our|independent) journalism\b.{0,200}$"
-            r"|^[^\"\u201c\u201d]{0,200}\bwe(['\u2019]d| would) (like|love) to hear (from you|what you think|"
-            r"your thoughts)\b[^\"\u201c\u201d]{0,300}$"
+            # the site's own appeal opens the line or its second sentence; a quoted appeal is attributed
+            r"|^(?!.{0,500}\b(said|says|told)\b)([^.!?]{0,200}[.!?] )?we(['\u2019]d| would) (like|love) to "
+            r"hear (from you|what you think|your thoughts)\b.{0,300}$"
         ),
     ),
     (
@@ -231,11 +235,15 @@ BIO_MIN_POSITION = 0.8
 INLINE_SUFFIX = _rx(r"\s*\b(click to (tweet|share)|tweet this)\s*$")
 _INLINE_SUFFIX_CHARS = 48
 # Follow prompts that close a sentence-ending line ("... is out now. Follow him on Twitter @x.").
-INLINE_FOLLOW = _rx(
-    r"(?<=[.!?])\s+((you (might|may|can) also( want to)?|please|be sure to|and) )?"
-    r"follow (him|her|them|us|me) (on|at) (twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads|"
-    r"bluesky|@)\b.{0,160}$"
+# Only prompts run to the end of the line: "Follow us on Instagram and see for yourself." stays.
+_NETWORK = (
+    r"(twitter|facebook|instagram|x|linkedin|youtube|tiktok|threads|bluesky)( (at )?@[\w.-]+)?"
 )
+_FOLLOW_PROMPT = (
+    r"((you (might|may|can) also( want to)?|please|be sure to|and) )?follow (him|her|them|us|me) "
+    rf"((on|at) {_NETWORK}|(at )?@[\w.-]+)(,? (or|and) (on )?{_NETWORK})*[.!]?"
+)
+INLINE_FOLLOW = _rx(rf"(?<=[.!?])\s+{_FOLLOW_PROMPT}(\s+{_FOLLOW_PROMPT})*\s*$")
 _INLINE_FOLLOW_CHARS = 240
 
 # Wire credits and similar lines inside a story that look like chrome but are article text.
@@ -504,11 +512,16 @@ def trim_inline(lines: Sequence[str]) -> tuple[list[str], list[Removal]]:
             line = line[: match.start()].rstrip()
         start = max(0, len(line) - _INLINE_FOLLOW_CHARS)
         match = INLINE_FOLLOW.search(line, start) if "follow" in line[start:].casefold() else None
-        if match:
+        if match and not _inside_quote(line[: match.start()]):
             removed.append(Removal(match.group().strip(), "rule:inline-follow"))
             line = line[: match.start()].rstrip()
         kept.append(line)
     return kept, removed
+
+
+def _inside_quote(text: str) -> bool:
+    """Whether a quotation opened in ``text`` is still open at its end."""
+    return text.count('"') % 2 == 1 or text.count("\u201c") > text.count("\u201d")
 
 
 def is_paragraph(line: str) -> bool:

@@ -9,13 +9,15 @@ reader (inline ``display: none`` or ``visibility: hidden``, ``aria-hidden``:
 hover cards, collapsed teaser widgets) are dropped before extraction, unless
 one holds most of the page's text (a body that a script reveals). trafilatura
 is imported on the first
-page, not with this module: it takes a third of a second, which plain-text
-runs and ``--help`` need not pay.
+page, not with this module: it takes a third of a second, which ``--help``
+and plain-text runs in one process need not pay (a fork server imports it
+for its workers, see ``Cleaner.preload``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from lxml.etree import ParserError, XMLSyntaxError, XPath
 from lxml.html import HtmlElement
@@ -48,16 +50,15 @@ _SAME_KEY = {("meta", "name", "publish-date"): _PUBDATE, ("meta", "name", "date"
 _VALUE_ATTRIBUTE = {"meta": "content", "link": "href", "time": "datetime"}
 _KEYED_BY = {"meta": ("property", "name", "itemprop"), "link": ("rel",), "time": ()}
 _WANTED = frozenset(_TITLE_FROM + _DATE_FROM + _URL_FROM)
-_HIDDEN = XPath(
-    '//*[@aria-hidden="true"'
-    ' or contains(translate(@style, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ", "abcdefghijklmnopqrstuvwxyz"),'
-    ' "display:none")'
-    ' or contains(translate(@style, "ABCDEFGHIJKLMNOPQRSTUVWXYZ ", "abcdefghijklmnopqrstuvwxyz"),'
-    ' "visibility:hidden")]'
-)
-# A hidden element holding more than this share of the page's text is kept: it is
-# probably the article, shown by a script (or a snapshot taken under an open dialog).
+# The attributes that may hide an element; which do is decided in Python (string
+# functions in the XPath cost more than the whole test here).
+_HIDING_ATTRIBUTES = XPath("//@aria-hidden | //@style")
+# When the hidden elements together hold more than this share of the page's readable text,
+# none is dropped: that is probably the article, shown by a script ("read more" parts, or a
+# snapshot taken under an open dialog, which sets aria-hidden on the whole app).
 _HIDDEN_MAX_SHARE = 0.5
+# Elements whose text no reader sees as text (a page's JSON data can hold more than the page shows).
+_UNREAD = ("script", "style", "noscript", "template")
 
 
 @dataclass(slots=True)
@@ -106,21 +107,44 @@ def drop_hidden(tree: HtmlElement) -> int:
 
     Text after a removed element (its ``tail``) belongs to the parent and stays.
     """
-    hidden = _HIDDEN(tree)
+    hidden = list(
+        dict.fromkeys(  # an element with both attributes, once, in document order
+            value.getparent() for value in _HIDING_ATTRIBUTES(tree) if _hides(value)
+        )
+    )
     if not hidden:
         return 0
     marked = set(hidden)
-    page_chars = len(tree.text_content())
-    removed = 0
-    for element in hidden:
-        if element is tree or any(parent in marked for parent in element.iterancestors()):
-            continue  # the page itself, or inside an element removed already
-        if len(element.text_content()) > _HIDDEN_MAX_SHARE * page_chars:
-            marked.discard(element)
-            continue
+    outermost = [
+        element
+        for element in hidden
+        if element is not tree and not any(parent in marked for parent in element.iterancestors())
+    ]
+    hidden_chars = sum(_readable_chars(element) for element in outermost)
+    if hidden_chars > _HIDDEN_MAX_SHARE * _readable_chars(tree):
+        return 0
+    for element in outermost:
         element.drop_tree()
-        removed += 1
-    return removed
+    return len(outermost)
+
+
+def _hides(value: Any) -> bool:
+    """Whether an ``aria-hidden`` or ``style`` attribute value (from the XPath) hides its element."""
+    if value.attrname == "aria-hidden":
+        return value == "true"
+    style = "".join(value.lower().split())
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _readable_chars(element: HtmlElement) -> int:
+    """Characters of text in ``element``, less those of scripts, styles and the like in it
+    (one inside another, which pages hardly hold, is taken off twice: the guard errs toward
+    keeping)."""
+    unread = sum(
+        len(inner.text or "") if inner.tag in ("script", "style") else len(inner.text_content())
+        for inner in element.iter(*_UNREAD)
+    )
+    return max(0, len(element.text_content()) - unread)
 
 
 def _page_metadata(tree: HtmlElement) -> dict[tuple[str, ...], str]:

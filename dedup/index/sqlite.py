@@ -113,6 +113,10 @@ class SqliteStore(IndexStore):
             self._db = sqlite3.connect(
                 self.where, timeout=_BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
             )
+        except sqlite3.DatabaseError as err:
+            raise IndexStoreError(f"{self.where}: not a usable dedup index ({err})") from None
+        try:
+            self._refuse_foreign()
             if self.where != MEMORY:
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -120,21 +124,33 @@ class SqliteStore(IndexStore):
             self._db.execute(_PENDING)
             self.params = self._open(params)
         except sqlite3.DatabaseError as err:
+            self._db.close()
             raise IndexStoreError(f"{self.where}: not a usable dedup index ({err})") from None
+        except IndexStoreError:
+            self._db.close()
+            raise
+
+    def _refuse_foreign(self) -> None:
+        """Refuse, before changing anything (not even the journal mode), a database that holds
+        tables but no dedup parameters: someone else's file (a browser's has a ``meta`` table)."""
+        tables = {
+            name
+            for (name,) in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if not tables:
+            return
+        ours = (
+            "meta" in tables
+            and self._db.execute("SELECT 1 FROM meta WHERE key = 'params'").fetchone()
+        )
+        if not ours:
+            raise IndexStoreError(
+                f"{self.where}: not a dedup index (it holds other tables: "
+                f"{', '.join(sorted(tables)[:3])})"
+            )
 
     def _open(self, params: IndexParams | None) -> IndexParams:
         with self._write():
-            tables = {
-                name
-                for (name,) in self._db.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table'"
-                )
-            }
-            if tables and "meta" not in tables:  # someone else's database: leave it alone
-                raise IndexStoreError(
-                    f"{self.where}: not a dedup index (it holds other tables: "
-                    f"{', '.join(sorted(tables)[:3])})"
-                )
             for statement in _SCHEMA.split(";"):
                 if statement.strip():
                     self._db.execute(statement)

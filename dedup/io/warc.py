@@ -50,7 +50,8 @@ def _starts_like_warc(path: Path) -> bool:
                 head = stream.read(8)
     except (OSError, EOFError, zlib.error):
         return True  # let warcio read it and report what is wrong
-    return head.startswith((b"WARC/", b"filedesc"))
+    # an empty file (a crawler's rotated, never written one) holds no records and no error
+    return not head or head.startswith((b"WARC/", b"filedesc"))
 
 
 def _response(rec, source: str) -> Record | Problem:
