@@ -30,7 +30,14 @@ from dedup.config import (
 from dedup.index.opener import open_index
 from dedup.index.store import IndexParams, IndexStore, IndexStoreError, parse_age
 from dedup.io import JsonlWriter, read_inputs
-from dedup.output import clean_row, cluster_row, filter_row, kept_row, problem_row
+from dedup.output import (
+    clean_row,
+    cluster_row,
+    filter_row,
+    index_stats_row,
+    kept_row,
+    problem_row,
+)
 from dedup.report import Reporter, count
 from dedup.story import KEEP_MODES, StoryParams, load_story_params, parse_window
 from dedup.story.explain import explain_files
@@ -427,7 +434,7 @@ IndexSpec = Annotated[str, typer.Argument(help="A SQLite index file or redis://.
 def index_stats(spec: IndexSpec) -> None:
     """Documents, decisions, size and parameters of an index, as one JSON line."""
     with _open_index(spec, None) as store:
-        JsonlWriter(sys.stdout).write(store.stats())
+        JsonlWriter(sys.stdout).write(index_stats_row(store.stats()))
 
 
 @index_app.command("expire")

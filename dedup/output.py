@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from dedup.records import Assignment, CleanDoc, Problem, Record
+
+
+def index_stats_row(stats: dict[str, Any]) -> dict[str, Any]:
+    """``dedup index stats``: the store's figures, plus ``oldest_utc`` / ``newest_utc``, the
+    decision times (seconds since the epoch in ``oldest`` / ``newest``) in ISO 8601."""
+    row = dict(stats)
+    for name in ("oldest", "newest"):
+        if row.get(name) is not None:
+            when = datetime.datetime.fromtimestamp(row[name], datetime.UTC)
+            row[f"{name}_utc"] = when.isoformat(timespec="seconds")
+    return row
 
 
 def clean_row(doc: CleanDoc, error: str | None, *, explain: bool = False) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import select
@@ -72,6 +73,8 @@ def test_second_run_with_the_same_index_drops_copies_of_earlier_stories(tmp_path
     assert "8 duplicates" in stderr
     stats = json.loads(run_cli("index", "stats", index).stdout)
     assert stats["kept"] == 6 and stats["duplicates"] == 8 and stats["bytes"] > 0
+    oldest = datetime.datetime.fromisoformat(stats["oldest_utc"])
+    assert oldest.tzinfo is not None and abs(oldest.timestamp() - stats["oldest"]) < 1
     assert stats["params"]["hash_scheme"] == "affine32" and stats["params"]["num_perm"] == 128
 
 
