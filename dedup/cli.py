@@ -560,7 +560,7 @@ def check(
         f"open: {count(dups, 'duplicate')}, {len(remaining) - dups} with chrome"
         + (f"; {count(unreadable, 'unreadable input')}" if unreadable else "")
     )
-    if any(not p.ignored for p in result.problems):
+    if unreadable:
         raise typer.Exit(2)
     raise typer.Exit(1 if remaining else 0)
 

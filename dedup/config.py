@@ -107,11 +107,9 @@ def check_types(values: dict[str, Any], cls: type, where: str) -> None:
         wanted = _scalar_type(hints.get(name))
         if wanted is None:
             continue
-        ok = isinstance(value, bool) if wanted is bool else not isinstance(value, bool)
-        if wanted is float:
-            ok = ok and isinstance(value, int | float)
-        elif wanted is not bool:
-            ok = ok and isinstance(value, wanted)
+        accepted = int | float if wanted is float else wanted  # an integer is a number
+        # bool is an int in Python, but true is no number in a config file
+        ok = isinstance(value, accepted) and (wanted is bool or not isinstance(value, bool))
         if not ok:
             shown = _as_toml(value)
             raise ConfigError(f"{where} {name} must be {_TYPE_NAMES[wanted]}, got {shown}")

@@ -503,20 +503,26 @@ def trim_inline(lines: Sequence[str]) -> tuple[list[str], list[Removal]]:
     """Cut chrome glued to the end of an article sentence ("...every day.Click To Tweet")."""
     kept, removed = [], []
     for line in lines:
-        # Only the end of a line can hold the suffix; ``pos`` keeps ``\b`` seeing the whole line.
-        start = max(0, len(line) - _INLINE_SUFFIX_CHARS)
-        end = line[start:].casefold()  # every suffix holds one of these words
-        match = INLINE_SUFFIX.search(line, start) if "tweet" in end or "share" in end else None
+        match = _tail_match(line, INLINE_SUFFIX, _INLINE_SUFFIX_CHARS, ("tweet", "share"))
         if match and match.start() > 0:
             removed.append(Removal(match.group().strip(), "rule:inline-share"))
             line = line[: match.start()].rstrip()
-        start = max(0, len(line) - _INLINE_FOLLOW_CHARS)
-        match = INLINE_FOLLOW.search(line, start) if "follow" in line[start:].casefold() else None
+        match = _tail_match(line, INLINE_FOLLOW, _INLINE_FOLLOW_CHARS, ("follow",))
         if match and not _inside_quote(line[: match.start()]):
             removed.append(Removal(match.group().strip(), "rule:inline-follow"))
             line = line[: match.start()].rstrip()
         kept.append(line)
     return kept, removed
+
+
+def _tail_match(
+    line: str, rx: re.Pattern[str], chars: int, words: tuple[str, ...]
+) -> re.Match[str] | None:
+    """``rx`` searched in the last ``chars`` characters of ``line``, only when they hold one of
+    ``words`` (every match does); ``pos`` keeps ``\b`` and look-behinds seeing the whole line."""
+    start = max(0, len(line) - chars)
+    end = line[start:].casefold()
+    return rx.search(line, start) if any(word in end for word in words) else None
 
 
 def _inside_quote(text: str) -> bool:

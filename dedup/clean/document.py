@@ -181,9 +181,8 @@ class Cleaner:
         header = True
         over = [False] * len(lines) if scores is None else (scores >= self.model_threshold).tolist()
         kept: list[str] = []
-        title_key = line_key(title) if title else None
         for i, line in enumerate(lines):
-            if is_protected(line, settings) or (i == 0 and line_key(line) == title_key):
+            if is_protected(line, settings) or (i == 0 and _is_title(line, title)):
                 kept.append(line)  # the title placed first (as our own output has it) is no chrome
             elif i in blocks:
                 removed.append(Removal(line, f"block:{blocks[i]}"))
@@ -216,10 +215,15 @@ class _Text(NamedTuple):
     error: str | None
 
 
+def _is_title(line: str, title: str | None) -> bool:
+    """Whether ``line`` is the title, punctuation and case aside (by :func:`line_key`)."""
+    return bool(title) and line_key(line) == line_key(title or "")
+
+
 def _titled(title: str | None, lines: Sequence[str], body: str) -> str:
-    """The body with the title first; a first line that is the title (by :func:`line_key`,
-    as the cleaner kept it) stands for it, so cleaning a cleaned text changes nothing."""
-    if title and lines and line_key(lines[0]) == line_key(title):
+    """The body with the title first; a first line that is the title (which the cleaner
+    keeps) stands for it, so cleaning a cleaned text changes nothing."""
+    if lines and _is_title(lines[0], title):
         return body
     return with_title(title, body)
 

@@ -7,11 +7,11 @@ tree gives the title, date and canonical URL and then goes to trafilatura,
 which skips its slower metadata pass. Elements the page hides from every
 reader (inline ``display: none`` or ``visibility: hidden``, ``aria-hidden``:
 hover cards, collapsed teaser widgets) are dropped before extraction, unless
-one holds most of the page's text (a body that a script reveals). trafilatura
-is imported on the first
-page, not with this module: it takes a third of a second, which ``--help``
-and plain-text runs in one process need not pay (a fork server imports it
-for its workers, see ``Cleaner.preload``).
+together they hold most of the page's readable text (a body that a script
+reveals). trafilatura is imported on the first page, not with this module:
+it takes a third of a second, which ``--help`` and plain-text runs in one
+process need not pay (a fork server imports it for its workers, see
+``Cleaner.preload``).
 """
 
 from __future__ import annotations
