@@ -6,10 +6,12 @@ import json
 import random
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedup
+from dedup.config import ConfigError
 from dedup.records import CleanDoc
 from dedup.story import StoryParams, parse_window
 from dedup.story.assign import story_docs
@@ -134,6 +136,28 @@ def test_cli_stories_fields_and_copies_share_a_story():
         for r in rows.values()
     )
     assert sum(r["kept"] for r in rows.values()) == 5
+
+
+def test_a_headline_too_short_for_copies_joins_its_story_and_a_fragment_stays_alone():
+    records = [{"id": f"seed{i}", "text": t} for i, t in enumerate(SEED_TEXTS)]
+    records.append({"id": "headline", "text": "Meta in talks to invest $10 billion in Scale AI"})
+    records.append({"id": "fragment", "text": "Scale AI and Meta"})
+    result = run_cli("cluster", "-", "--stories", "-w", "1", stdin=_jsonl(records))
+    assert result.returncode == 0, result.stderr.decode()
+    rows = {r["id"]: r for r in map(json.loads, result.stdout.decode().split("\n")[:-1])}
+    assert rows["headline"]["status"] == rows["fragment"]["status"] == "too_short"
+    assert rows["headline"]["story"] == rows["seed1"]["story"] != "headline"
+    assert rows["fragment"]["story"] == "fragment"
+
+
+def test_min_features_is_checked_and_configurable():
+    texts = [*SEED_TEXTS, "Meta in talks to invest $10 billion in Scale AI"]
+    strict = ready(texts, params=replace(DEFAULTS, min_features=50))
+    assert strict[-1].vector == {}
+    assert stories(strict)["d5"] == "d5"
+    assert stories(ready(texts))["d5"] == stories(ready(texts))["d0"]
+    with pytest.raises(ConfigError, match="min_features"):
+        StoryParams(min_features=0)
 
 
 def test_cli_keep_per_story_keeps_one_representative():

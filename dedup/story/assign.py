@@ -2,8 +2,9 @@
 
 Stories are built over copy-cluster representatives only, and every copy takes
 its representative's story, so copies always share a story (and the story
-level costs nothing per extra copy). Texts too short to compare stay alone, as
-they do at the copy level; documents without text have no story.
+level costs nothing per extra copy). Texts too short for the copy level (a
+headline, a teaser) take part too: their words are too few for shingles but
+enough to name an event. Documents without text have no story.
 """
 
 from __future__ import annotations
@@ -50,7 +51,10 @@ def story_docs(
 ) -> list[StoryDoc]:
     """Documents ready for :func:`group_stories` (``words`` fixes the representative order)."""
     vectors = story_vectors([d.text for d in docs], params, workers)
-    return [StoryDoc(d.id, n, d.published, v) for d, n, v in zip(docs, words, vectors, strict=True)]
+    return [
+        StoryDoc(d.id, n, d.published, v if len(v) >= params.min_features else {})
+        for d, n, v in zip(docs, words, vectors, strict=True)
+    ]
 
 
 def assign_stories(
@@ -67,9 +71,13 @@ def assign_stories(
     return with_stories(assignments, reps, group_stories(ready, params), params)
 
 
+_STORY_STATUSES = ("kept", "too_short")
+
+
 def representatives(assignments: Sequence[Assignment]) -> list[int]:
-    """Positions of the copy clusters' representatives: the documents stories are built over."""
-    return [i for i, a in enumerate(assignments) if a.status == "kept"]
+    """Positions of the documents stories are built over: the copy clusters'
+    representatives, and the texts too short to be compared as copies."""
+    return [i for i, a in enumerate(assignments) if a.status in _STORY_STATUSES]
 
 
 def with_stories(

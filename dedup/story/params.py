@@ -37,7 +37,9 @@ class StoryParams:
     the threshold with: the story's leader, the average of its members, or every
     member. Each document is its ``score_terms`` heaviest features, taken after
     removing word runs of ``shared_run`` words that another document also has
-    (:mod:`dedup.story.shared`; ``None`` keeps them).
+    (:mod:`dedup.story.shared`; ``None`` keeps them). A document with fewer than
+    ``min_features`` features stays a story of its own: a headline names an
+    event, a line of two words does not.
     """
 
     threshold: float = 0.25
@@ -48,6 +50,7 @@ class StoryParams:
     score_terms: int = 60
     shared_run: int | None = 8
     top_terms: int = 40
+    min_features: int = 5
     lsh_threshold: float = 0.05
     num_perm: int = 128
     keep: str = "per-copy"
@@ -68,6 +71,8 @@ class StoryParams:
             raise ConfigError("story score_terms must be >= 1 and shared_run >= 2 (or None)")
         if self.top_terms < 1 or not 0.0 < self.lsh_threshold < 1.0:
             raise ConfigError("story top_terms must be >= 1 and lsh_threshold in (0, 1)")
+        if self.min_features < 1:
+            raise ConfigError(f"story min_features must be >= 1, got {self.min_features}")
 
     def updated(self, **changes: Any) -> StoryParams:
         """A copy with the given fields changed; ``None`` values are ignored."""
