@@ -208,6 +208,13 @@ def test_explain_story_of_unrelated_documents(tmp_path):
     assert not row["same_story"] and row["score"] < row["threshold"]
 
 
+def test_explain_story_says_when_a_text_has_too_few_features(tmp_path):
+    fragment = tmp_path / "fragment.txt"
+    fragment.write_text("Scale AI and Meta", encoding="utf-8")
+    row = json.loads(run_cli("explain-story", str(SEEDS[0]), str(fragment)).stdout)
+    assert not row["same_story"] and "min_features (5)" in row["why_not"]
+
+
 def test_bad_story_options_are_one_line_usage_errors():
     for args in (["--story-window", "soon"], ["--keep", "per-site"], ["--story-threshold", "2"]):
         result = run_cli("cluster", str(SEEDS[0]), *args)

@@ -42,6 +42,12 @@ def explain_docs(a: CleanDoc, b: CleanDoc, params: StoryParams) -> dict[str, Any
     if apart is not None and params.window is not None and apart > params.window:
         row["same_story"] = False
         row["why_not"] = "published further apart than the story window"
+    fewest = min(len(va), len(vb))
+    if fewest < params.min_features:
+        row["same_story"] = False
+        row["why_not"] = (
+            f"a text has {fewest} story features, fewer than min_features ({params.min_features})"
+        )
     return row
 
 
