@@ -13,18 +13,42 @@ from dedup.cluster import Sketched, cluster_sketches
 from dedup.cluster.leader import priority_key
 from dedup.cluster.verify import shared_count
 from dedup.config import Params
-from dedup.index import MemoryIndex
 from dedup.index.bands import BandBuckets, band_hashes, lsh_shape
 from dedup.records import Assignment
 from dedup.sketch import Sketcher
+from dedup.sketch.minhash import HASH_SCHEME
+from dedup.story import StoryParams
+from dedup.story.candidates import CandidateIndex, feature_hashes
+from dedup.story.verify import top_features
 
 PARAMS = Params(shingle_size=3, num_perm=64, threshold=0.6, lsh_threshold=0.3, min_words=5)
 SKETCHER = Sketcher(PARAMS.shingle_size, PARAMS.num_perm, PARAMS.seed)
 
 
+class DatasketchIndex:
+    """datasketch's MinHashLSH over integer keys: the reference the band buckets must equal."""
+
+    def __init__(self, threshold: float, num_perm: int, seed: int = 1) -> None:
+        from datasketch import MinHashLSH
+
+        self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._seed = seed
+
+    def _sketch(self, signature: np.ndarray):
+        from datasketch import LeanMinHash
+
+        return LeanMinHash(seed=self._seed, hashvalues=signature, scheme=HASH_SCHEME)
+
+    def insert(self, key: int, signature: np.ndarray) -> None:
+        self._lsh.insert(key, self._sketch(signature), check_duplication=False)
+
+    def query(self, signature: np.ndarray) -> list[int]:
+        return sorted(self._lsh.query(self._sketch(signature)))
+
+
 def reference(docs: list[Sketched], params: Params) -> list[Assignment]:
     """The previous implementation: datasketch MinHashLSH, np.intersect1d verification."""
-    index = MemoryIndex(params.lsh_threshold, params.num_perm, params.seed)
+    index = DatasketchIndex(params.lsh_threshold, params.num_perm, params.seed)
     order = sorted(range(len(docs)), key=lambda i: priority_key(docs[i]))
     out: dict[int, Assignment] = {}
     for rank, i in enumerate(order):
@@ -144,3 +168,25 @@ def test_lsh_shape_is_the_shape_datasketch_chooses(num_perm):
                 lsh_shape(threshold, num_perm)
         else:
             assert lsh_shape(threshold, num_perm) == (lsh.b, lsh.r), threshold
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32 - 1))
+def test_story_candidates_are_datasketch_minhashlsh_queries(seed):
+    rnd = random.Random(seed)
+    vocabulary = [f"w:term{i}" for i in range(60)]
+    vectors = [
+        {f: rnd.random() for f in rnd.sample(vocabulary, rnd.randint(0, 12))} for _ in range(40)
+    ]
+    params = StoryParams()
+    index = CandidateIndex(vectors, params)
+    sketcher = Sketcher(1, params.num_perm, 1)
+    lsh = DatasketchIndex(params.lsh_threshold, params.num_perm)
+    for doc, vector in enumerate(vectors):
+        if not vector:
+            assert index.candidates(doc) == []
+            continue
+        signature = sketcher.signature(feature_hashes(top_features(vector, params.top_terms)))
+        assert index.candidates(doc) == lsh.query(signature)
+        index.add(doc)
+        lsh.insert(doc, signature)

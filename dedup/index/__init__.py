@@ -1,5 +1,1 @@
-"""Candidate indexes: where signatures of kept documents live so new ones can find them."""
-
-from dedup.index.memory import MemoryIndex
-
-__all__ = ["MemoryIndex"]
+"""Candidate indexes: numpy LSH band buckets for a batch, persistent stores for a stream."""

@@ -14,8 +14,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from dedup.cluster.leader import published_ts
 from dedup.story.candidates import CandidateIndex
 from dedup.story.params import StoryParams
@@ -68,7 +66,7 @@ class _Grouper:
     def __init__(self, docs: Sequence[StoryDoc], params: StoryParams) -> None:
         self.docs = docs
         self.params = params
-        self.index = CandidateIndex(params)
+        self.index = CandidateIndex([d.vector for d in docs], params)
         self.stories: list[_Story] = []
         self.story_of: dict[int, int] = {}
 
@@ -81,8 +79,8 @@ class _Grouper:
             return sum(scores) / len(scores)
         return min(scores)
 
-    def best_story(self, doc: int, signature: np.ndarray, when: float) -> int | None:
-        candidates = sorted({self.story_of[key] for key in self.index.query(signature)})
+    def best_story(self, doc: int, when: float) -> int | None:
+        candidates = sorted({self.story_of[key] for key in self.index.candidates(doc)})
         best, best_link = None, 0.0
         for number in candidates:
             story = self.stories[number]
@@ -95,16 +93,13 @@ class _Grouper:
 
     def visit(self, doc: int) -> None:
         when = published_ts(self.docs[doc].published)
-        vector = self.docs[doc].vector
-        signature = self.index.signature(vector)
-        number = self.best_story(doc, signature, when) if vector else None
+        number = self.best_story(doc, when) if self.docs[doc].vector else None
         if number is None:
             number = len(self.stories)
             self.stories.append(_Story(leader=doc))
         self.stories[number].add(doc, when)
         self.story_of[doc] = number
-        if vector:
-            self.index.insert(doc, signature)
+        self.index.add(doc)
 
 
 def group_stories(docs: Sequence[StoryDoc], params: StoryParams) -> list[StoryMembership]:
