@@ -1,3 +1,4 @@
+import json
 import re
 import unicodedata
 
@@ -10,6 +11,7 @@ from dedup.clean import ChromeSettings, Cleaner, remove_repeated
 from dedup.clean.chrome import BUILTIN_PROTECT, is_protected
 from dedup.clean.repetition import line_key, text_line_keys
 from dedup.records import Record
+from tests.conftest import run_cli
 
 ARTICLE = [
     "The harbour board voted on Tuesday to fund a new flood barrier after three winters of storm surges.",
@@ -152,6 +154,38 @@ def test_lines_repeated_across_a_site_are_removed_order_independently():
     backwards = _site_docs(4, shared)[::-1]
     remove_repeated(backwards, ChromeSettings())
     assert [d.text for d in backwards[::-1]] == [d.text for d in docs]
+
+
+def test_copies_of_one_text_are_one_page_for_the_repetition_pass():
+    shared = ["Harbor Ledger is an independent newsroom", "Support local journalism today"]
+    docs = _site_docs(3, shared)
+    story = docs[0].text.split("\n")
+    for n, stamp in enumerate(["Updated 5 minutes ago", "Updated 1 hour ago", "Updated today"]):
+        text = "\n".join([stamp, *story])  # story 0 crawled again, with a new time stamp
+        record = Record(id=f"c{n}", source="c", url=f"https://site.example/0?v={n}", text=text)
+        docs.append(Cleaner(ChromeSettings(use_model=False))(record)[0])
+    remove_repeated(docs, ChromeSettings())
+    assert all(line in d.text for d in docs[3:] for line in story[:2])
+    assert all(shared[0] not in d.text and shared[1] not in d.text for d in docs)
+    assert {r.count for d in docs for r in d.removed} == {3}  # three pages, not six
+
+
+def test_exact_copies_in_one_file_are_duplicates_not_chrome(tmp_path):
+    text = "\n".join(ARTICLE)
+    path = tmp_path / "feed.jsonl"
+    path.write_text("".join(json.dumps({"id": str(i), "text": text}) + "\n" for i in range(4)))
+    rows = [
+        json.loads(x) for x in run_cli("cluster", str(path), "-w", "1").stdout.split(b"\n")[:-1]
+    ]
+    assert [r["status"] for r in rows] == ["kept", "duplicate", "duplicate", "duplicate"]
+    one_line = tmp_path / "one_line.jsonl"
+    one_line.write_text(
+        "".join(json.dumps({"id": str(i), "text": " ".join(ARTICLE[:3])}) + "\n" for i in range(3))
+    )
+    rows = [
+        json.loads(x) for x in run_cli("cluster", str(one_line), "-w", "1").stdout.split(b"\n")[:-1]
+    ]
+    assert [r["status"] for r in rows] == ["kept", "duplicate", "duplicate"]
 
 
 def test_a_repeated_quote_between_unique_lines_stays():

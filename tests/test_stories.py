@@ -345,3 +345,11 @@ def test_the_story_bench_groups_as_a_pipeline_run_does():
     expected = [run[p.a] is not None and run[p.a] == run[p.b] for p in pairs]
     assert bench == expected
     assert sum(expected) >= len(SEEDS) * (len(SEEDS) - 1) // 2 + 3  # the seeds and the copies
+
+
+def test_stop_words_read_without_importing_sklearn_are_sklearns():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from dedup.story.terms import _sklearn_stop_words
+
+    assert _sklearn_stop_words() == ENGLISH_STOP_WORDS

@@ -6,6 +6,11 @@ repeated line is removed only when it looks like part of the page frame: short,
 next to another repeated line, or at the edge of the text. A long sentence
 repeated between unique lines (a quote, wire text reused by another story of
 the same outlet) stays.
+
+Copies of one text count as one document: a site's frame is what its
+*different* pages share, and a story crawled three times under three URLs
+(or a JSONL file holding it three times) is a copy for the copy level to
+find, not three pages whose every line is chrome.
 """
 
 from __future__ import annotations
@@ -60,6 +65,15 @@ def text_line_keys(text: str) -> list[int]:
         return [line_key(line) for line in text.split("\n")]
     lines = folded.encode("ascii").translate(_ASCII_NON_WORD_LINES).split(b"\n")
     return list(map(xxhash.xxh3_64_intdigest, map(b" ".join, map(bytes.split, lines))))
+
+
+def copy_identity(lines: Sequence[str], keys: Sequence[int]) -> int:
+    """What copies of one text share: the keys of its long lines (all its keys when it has
+    none), so copies that differ only in a short line (a time stamp) are one text."""
+    long_keys = [
+        k for line, k in zip(lines, keys, strict=True) if len(line.split()) > SHORT_LINE_WORDS
+    ]
+    return hash(tuple(sorted(set(long_keys or keys))))
 
 
 class LineCounter:
