@@ -146,8 +146,9 @@ def grouped_same(
     """
     copies = cluster_sketches([p.sketch for p in prepared], Params())
     reps = representatives(copies)
+    kept = [copies[i].status == "kept" for i in reps]
     ready = story_docs(
-        [prepared[i].doc for i in reps], [prepared[i].sketch.words for i in reps], params
+        [prepared[i].doc for i in reps], [prepared[i].sketch.words for i in reps], params, 1, kept
     )
     out = {}
     for t in THRESHOLDS:

@@ -170,6 +170,56 @@ def test_copies_of_one_text_are_one_page_for_the_repetition_pass():
     assert {r.count for d in docs for r in d.removed} == {3}  # three pages, not six
 
 
+def _page(doc_id: str, lines: list[str]):
+    record = Record(
+        id=doc_id, source="p", url=f"https://site.example/{doc_id}", text="\n".join(lines)
+    )
+    return Cleaner(ChromeSettings(use_model=False))(record)[0]
+
+
+def test_versions_of_an_updated_story_keep_their_article():
+    versions = [_page(f"v{n}", ARTICLE[: 3 + n]) for n in range(3)]  # each adds a paragraph
+    remove_repeated(versions, ChromeSettings())
+    assert [d.text.split("\n") for d in versions] == [ARTICLE[: 3 + n] for n in range(3)]
+
+
+def test_a_long_footer_on_different_brief_pages_is_still_the_frame():
+    footer = [
+        "Harbor Ledger is published by the Harbor Ledger Trust, a registered charity that depends "
+        "on readers and local businesses for nine tenths of its income.",
+        "All rights reserved; no part of this site may be copied, stored or passed on in any form "
+        "without the written permission of the trust.",
+    ]
+    bodies = [
+        [f"Ferry {n} delayed by fog on Tuesday.", f"Pier {n} reopens at noon."] for n in range(4)
+    ]
+    briefs = [_page(f"b{n}", [*body, *footer]) for n, body in enumerate(bodies)]
+    remove_repeated(briefs, ChromeSettings())
+    assert [d.text.split("\n") for d in briefs] == bodies
+
+
+def _mixed_site():
+    stamps = ["Updated 5 minutes ago", "Updated 1 hour ago", "Updated today", "Updated"]
+    frame = ["Harbor Ledger is an independent newsroom", "Support local journalism today"]
+    pages = [_page(f"s{n}", [stamp, *ARTICLE, *frame]) for n, stamp in enumerate(stamps)]
+    pages += [_page(f"v{n}", [*ARTICLE[: 4 + n], *frame]) for n in range(3)]
+    pages += [_page(f"b{n}", [f"Ferry {n} delayed by fog on Tuesday.", *frame]) for n in range(3)]
+    return pages
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_repetition_with_copies_ignores_input_order(rnd):
+    pages = _mixed_site()
+    shuffled = list(pages)
+    rnd.shuffle(shuffled)
+    remove_repeated(pages, ChromeSettings())
+    remove_repeated(shuffled, ChromeSettings())
+    assert {d.id: d.text for d in pages} == {d.id: d.text for d in shuffled}
+    assert all("Harbor Ledger" not in d.text for d in pages)
+    assert all(ARTICLE[0] in d.text for d in pages if d.id[0] in "sv")
+
+
 def test_exact_copies_in_one_file_are_duplicates_not_chrome(tmp_path):
     text = "\n".join(ARTICLE)
     path = tmp_path / "feed.jsonl"

@@ -141,12 +141,16 @@ def test_cli_stories_fields_and_copies_share_a_story():
 def test_a_headline_too_short_for_copies_joins_its_story_and_a_fragment_stays_alone():
     records = [{"id": f"seed{i}", "text": t} for i, t in enumerate(SEED_TEXTS)]
     records.append({"id": "headline", "text": "Meta in talks to invest $10 billion in Scale AI"})
+    title = "Meta In Talks For Potential $10B Investment In Scale AI To Strengthen AI Capabilities"
+    assert title in SEED_TEXTS[3]  # a headline that repeats an article's title word for word
+    records += [{"id": f"title{n}", "text": title} for n in range(3)]
     records.append({"id": "fragment", "text": "Scale AI and Meta"})
     result = run_cli("cluster", "-", "--stories", "-w", "1", stdin=_jsonl(records))
     assert result.returncode == 0, result.stderr.decode()
     rows = {r["id"]: r for r in map(json.loads, result.stdout.decode().split("\n")[:-1])}
     assert rows["headline"]["status"] == rows["fragment"]["status"] == "too_short"
     assert rows["headline"]["story"] == rows["seed1"]["story"] != "headline"
+    assert {rows[f"title{n}"]["story"] for n in range(3)} == {rows["seed1"]["story"]}
     assert rows["fragment"]["story"] == "fragment"
 
 

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
-import xxhash
 
 from dedup.clean.chrome import (
     ChromeSettings,
@@ -33,7 +32,7 @@ from dedup.clean.html import extract_html
 from dedup.clean.model import ChromeModel
 from dedup.clean.repetition import (
     LineCounter,
-    copy_identity,
+    copy_groups,
     line_key,
     site_key,
     strip_repeated,
@@ -271,25 +270,6 @@ def headline_index(
     return best
 
 
-def _one_per_copy_group(
-    docs: Sequence[CleanDoc],
-    sites: Sequence[str],
-    lines_of: Sequence[Sequence[str]],
-    keys: Sequence[Sequence[int]],
-) -> list[int]:
-    """One document per site and :func:`copy_identity`: the one whose text hashes lowest, so
-    the choice (and every count) is the same in any input order."""
-    chosen: dict[tuple[str, int], tuple[int, int]] = {}
-    for i, doc in enumerate(docs):
-        if not keys[i]:
-            continue
-        group = (sites[i], copy_identity(lines_of[i], keys[i]))
-        mark = (xxhash.xxh3_64_intdigest(doc.text.encode("utf-8", "surrogatepass")), i)
-        if group not in chosen or mark < chosen[group]:
-            chosen[group] = mark
-    return sorted(i for _, i in chosen.values())
-
-
 def remove_repeated(docs: Sequence[CleanDoc], settings: ChromeSettings) -> list[CleanDoc]:
     """The corpus pass: drop lines repeated across documents of one site (order-independent)."""
     if not (settings.enabled and settings.use_repetition) or len(docs) < settings.repeat_min_docs:
@@ -298,8 +278,15 @@ def remove_repeated(docs: Sequence[CleanDoc], settings: ChromeSettings) -> list[
     keys = [text_line_keys(doc.text) if doc.text else [] for doc in docs]
     lines_of = [doc.text.split("\n") if doc.text else [] for doc in docs]
     counter = LineCounter()
-    for i in _one_per_copy_group(docs, sites, lines_of, keys):
-        counter.add(sites[i], keys[i])
+    for site, doc_keys in zip(sites, keys, strict=True):
+        counter.add(site, doc_keys)
+    suspects = [
+        i
+        for i, (site, doc_keys) in enumerate(zip(sites, keys, strict=True))
+        if max(counter.counts(site, doc_keys), default=0) >= settings.repeat_min_docs
+    ]
+    for group in copy_groups(sites, lines_of, keys, counter, suspects):
+        counter.count_once(sites[group[0]], [keys[i] for i in group])
     out = []
     for doc, site, doc_keys, lines in zip(docs, sites, keys, lines_of, strict=True):
         counts = counter.counts(site, doc_keys)

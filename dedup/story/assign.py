@@ -32,14 +32,20 @@ class _Features:
         return features(text)
 
 
-def story_vectors(texts: Sequence[str], params: StoryParams, workers: int = 1) -> list[Vector]:
+def story_vectors(
+    texts: Sequence[str],
+    params: StoryParams,
+    workers: int = 1,
+    representative: Sequence[bool] | None = None,
+) -> list[Vector]:
     """Weighted feature vectors of ``texts``, with IDF from the background plus these texts.
 
     The features of each text (most of the story level's time) are found in
     ``workers`` processes; the IDF and the weighting need them all, and run here.
+    Shared runs are those of the ``representative`` texts (all, by default).
     """
     if params.shared_run is not None:
-        texts = drop_shared_runs(texts, params.shared_run)
+        texts = drop_shared_runs(texts, params.shared_run, representative)
     counts = list(parallel_map(_Features, texts, workers, chunk_size=32))
     total, df = count_documents(counts)
     idf = Idf(load_background(params.background), total, df)
@@ -47,10 +53,15 @@ def story_vectors(texts: Sequence[str], params: StoryParams, workers: int = 1) -
 
 
 def story_docs(
-    docs: Sequence[CleanDoc], words: Sequence[int], params: StoryParams, workers: int = 1
+    docs: Sequence[CleanDoc],
+    words: Sequence[int],
+    params: StoryParams,
+    workers: int = 1,
+    representative: Sequence[bool] | None = None,
 ) -> list[StoryDoc]:
-    """Documents ready for :func:`group_stories` (``words`` fixes the representative order)."""
-    vectors = story_vectors([d.text for d in docs], params, workers)
+    """Documents ready for :func:`group_stories` (``words`` fixes the representative order;
+    ``representative``: which are copy-cluster representatives, not too-short texts)."""
+    vectors = story_vectors([d.text for d in docs], params, workers, representative)
     return [
         StoryDoc(d.id, n, d.published, v if len(v) >= params.min_features else {})
         for d, n, v in zip(docs, words, vectors, strict=True)
@@ -67,7 +78,8 @@ def assign_stories(
     """``assignments`` with ``story`` and ``story_score`` set (and, ``per-story``, one kept
     representative per story)."""
     reps = representatives(assignments)
-    ready = story_docs([docs[i] for i in reps], [words[i] for i in reps], params, workers)
+    kept = [assignments[i].status == "kept" for i in reps]
+    ready = story_docs([docs[i] for i in reps], [words[i] for i in reps], params, workers, kept)
     return with_stories(assignments, reps, group_stories(ready, params), params)
 
 

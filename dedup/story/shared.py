@@ -48,10 +48,19 @@ def _members(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[at] == values
 
 
-def drop_shared_runs(texts: Sequence[str], size: int) -> list[str]:
-    """Each text without the ``size``-word runs that also occur in another of ``texts``."""
+def drop_shared_runs(
+    texts: Sequence[str], size: int, counted: Sequence[bool] | None = None
+) -> list[str]:
+    """Each text without the ``size``-word runs that two of ``texts`` share.
+
+    Only the texts flagged in ``counted`` (all, by default) make the table of
+    shared runs; the others lose the runs in it but add none. A headline that
+    repeats its own article's title verbatim keeps its words that way.
+    """
     located = [_positions(text, size) for text in texts]
-    every = np.concatenate([np.unique(h) for _, h in located] + [np.empty(0, np.uint32)])
+    flags = counted if counted is not None else [True] * len(texts)
+    tables = [np.unique(h) for (_, h), flag in zip(located, flags, strict=True) if flag]
+    every = np.concatenate([*tables, np.empty(0, np.uint32)])
     values, counts = np.unique(every, return_counts=True)
     shared = values[counts > 1]
     out = []

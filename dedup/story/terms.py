@@ -92,7 +92,10 @@ def _sklearn_stop_words() -> frozenset[str]:
         module_spec = importlib.util.spec_from_file_location("_dedup_stop_words", path)
         if path.is_file() and module_spec is not None and module_spec.loader is not None:
             module = importlib.util.module_from_spec(module_spec)
-            module_spec.loader.exec_module(module)
+            try:
+                module_spec.loader.exec_module(module)
+            except Exception:  # a layout this was not written for: import it the usual way
+                break
             words = getattr(module, "ENGLISH_STOP_WORDS", None)
             if isinstance(words, frozenset):
                 return words
