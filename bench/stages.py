@@ -28,7 +28,7 @@ from dedup.clean import ChromeSettings, Cleaner, remove_repeated
 from dedup.cluster import cluster_sketches
 from dedup.config import Params
 from dedup.io import read_inputs
-from dedup.pipeline import CHUNK, DocSketcher, only_records
+from dedup.pipeline import CHUNK, DocSketcher, copies_among, only_records
 
 T = TypeVar("T")
 
@@ -60,7 +60,7 @@ def stages(paths: Sequence[str]) -> tuple[int, list[tuple[str, float]]]:
     chunks = [records[i : i + CHUNK] for i in range(0, len(records), CHUNK)]
     seconds, cleaned = cpu(lambda: [doc for chunk in chunks for doc, _ in cleaner.many(chunk)])
     rows.append(("clean (extraction, rules, line model)", seconds))
-    seconds, _ = cpu(lambda: remove_repeated(cleaned, settings))
+    seconds, _ = cpu(lambda: remove_repeated(cleaned, settings, copies_among(cleaned, params)))
     rows.append(("repetition pass", seconds))
     sketcher = DocSketcher(params, keep_shingles=False)
     seconds, sketches = cpu(lambda: [sketcher(doc) for doc in cleaned])

@@ -16,7 +16,8 @@ import numpy as np
 import xxhash
 
 from dedup.clean import ChromeSettings, Cleaner, remove_repeated
-from dedup.cluster import Sketched
+from dedup.clean.document import CopyGroups
+from dedup.cluster import Sketched, cluster_sketches
 from dedup.config import Params
 from dedup.parallel import parallel_map
 from dedup.records import CleanDoc, Problem, Record
@@ -107,13 +108,51 @@ def only_records(
             yield item
 
 
+COPIES_JACCARD = 0.8
+"""Shingle Jaccard at which the repetition pass counts two texts as one: stricter than the
+copy level's containment, so a brief page inside a long site frame is not a copy of another."""
+
+
+def copies_among(
+    docs: Sequence[CleanDoc], params: Params, sketches: Sequence[Sketched] | None = None
+) -> CopyGroups:
+    """The copy groups :func:`remove_repeated` asks for, judged by the copy level.
+
+    ``sketches`` (made with ``params`` from the same texts) are reused; else the
+    documents asked about are sketched here. Sketches are copied, never changed.
+    """
+    strict = replace(params, similarity="jaccard", threshold=COPIES_JACCARD, min_words=1)
+    strict = replace(strict, lsh_threshold=min(params.lsh_threshold, COPIES_JACCARD))
+    sketcher = DocSketcher(strict, keep_shingles=False)
+
+    def groups(positions: Sequence[int]) -> list[list[int]]:
+        if sketches is not None:
+            chosen = [replace(sketches[i]) for i in positions]
+        else:
+            chosen = [sketcher(docs[i]) for i in positions]
+        assigned = cluster_sketches(
+            chosen,
+            strict,
+            release=True,
+            shingles_of=lambda j: sketcher.shingles(docs[positions[j]]),
+        )
+        members: dict[str, list[int]] = {}
+        for i, a in zip(positions, assigned, strict=True):
+            if a.cluster is not None:
+                members.setdefault(a.cluster, []).append(i)
+        return [group for group in members.values() if len(group) > 1]
+
+    return groups
+
+
 def clean_all(
     records: Iterable[Record], settings: ChromeSettings, workers: int, fast: bool = False
 ) -> list[tuple[CleanDoc, str | None]]:
     """Clean every record, then run the corpus repetition pass; input order is kept."""
     clean = partial(Cleaner, settings, fast=fast)
     cleaned = list(parallel_map(clean, records, workers, CHUNK, record_size, CHUNK_CHARS))
-    remove_repeated([doc for doc, _ in cleaned], settings)
+    docs = [doc for doc, _ in cleaned]
+    remove_repeated(docs, settings, copies_among(docs, Params()))
     return cleaned
 
 
@@ -187,7 +226,8 @@ def prepare_all(
             on_progress(len(prepared))
     prepared.extend(reuse.copies(prepared))
     before = [len(p.doc.removed) for p in prepared]
-    remove_repeated([p.doc for p in prepared], settings)
+    docs = [p.doc for p in prepared]
+    remove_repeated(docs, settings, copies_among(docs, params, [p.sketch for p in prepared]))
     sketch = DocSketcher(params, keep_shingles)
     for item, count in zip(prepared, before, strict=True):
         if len(item.doc.removed) != count:

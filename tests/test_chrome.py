@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from dedup.clean import ChromeSettings, Cleaner, remove_repeated
 from dedup.clean.chrome import BUILTIN_PROTECT, is_protected
 from dedup.clean.repetition import line_key, text_line_keys
+from dedup.config import Params
+from dedup.pipeline import copies_among
 from dedup.records import Record
 from tests.conftest import run_cli
 
@@ -127,6 +129,11 @@ def test_disabled_cleaner_keeps_everything():
     assert lines[-1] == "Scroll to Top" and not removed
 
 
+def repetition(docs):
+    """The corpus pass as the pipeline runs it: copies judged by the copy level."""
+    return remove_repeated(docs, ChromeSettings(), copies_among(docs, Params()))
+
+
 def _site_docs(n: int, shared: list[str], middle: str | None = None):
     """Documents of one site; the line model is off so only the repetition pass decides."""
     docs = []
@@ -148,11 +155,11 @@ def _site_docs(n: int, shared: list[str], middle: str | None = None):
 def test_lines_repeated_across_a_site_are_removed_order_independently():
     shared = ["Harbor Ledger is an independent newsroom", "Support local journalism today"]
     docs = _site_docs(4, shared)
-    remove_repeated(docs, ChromeSettings())
+    repetition(docs)
     assert all(shared[0] not in d.text and shared[1] not in d.text for d in docs)
     assert all(r.reason == "repeated" and r.count == 4 for d in docs for r in d.removed)
     backwards = _site_docs(4, shared)[::-1]
-    remove_repeated(backwards, ChromeSettings())
+    repetition(backwards)
     assert [d.text for d in backwards[::-1]] == [d.text for d in docs]
 
 
@@ -164,7 +171,7 @@ def test_copies_of_one_text_are_one_page_for_the_repetition_pass():
         text = "\n".join([stamp, *story])  # story 0 crawled again, with a new time stamp
         record = Record(id=f"c{n}", source="c", url=f"https://site.example/0?v={n}", text=text)
         docs.append(Cleaner(ChromeSettings(use_model=False))(record)[0])
-    remove_repeated(docs, ChromeSettings())
+    repetition(docs)
     assert all(line in d.text for d in docs[3:] for line in story[:2])
     assert all(shared[0] not in d.text and shared[1] not in d.text for d in docs)
     assert {r.count for d in docs for r in d.removed} == {3}  # three pages, not six
@@ -178,9 +185,16 @@ def _page(doc_id: str, lines: list[str]):
 
 
 def test_versions_of_an_updated_story_keep_their_article():
-    versions = [_page(f"v{n}", ARTICLE[: 3 + n]) for n in range(3)]  # each adds a paragraph
-    remove_repeated(versions, ChromeSettings())
-    assert [d.text.split("\n") for d in versions] == [ARTICLE[: 3 + n] for n in range(3)]
+    first = [*ARTICLE[:5], "Engineers expect the first piles to go in before the autumn storms."]
+    texts = [
+        first,  # then a dateline, a changed figure, and a correction at the end
+        ["HARBOURTON (Wire) - " + first[0], *first[1:]],
+        [*first[:2], first[2].replace("48 million", "52 million"), *first[3:]],
+        [*first, "Correction: an earlier version of this story misstated the barrier's cost."],
+    ]
+    versions = [_page(f"v{n}", text) for n, text in enumerate(texts)]
+    repetition(versions)
+    assert [d.text.split("\n") for d in versions] == texts
 
 
 def test_a_long_footer_on_different_brief_pages_is_still_the_frame():
@@ -194,7 +208,7 @@ def test_a_long_footer_on_different_brief_pages_is_still_the_frame():
         [f"Ferry {n} delayed by fog on Tuesday.", f"Pier {n} reopens at noon."] for n in range(4)
     ]
     briefs = [_page(f"b{n}", [*body, *footer]) for n, body in enumerate(bodies)]
-    remove_repeated(briefs, ChromeSettings())
+    repetition(briefs)
     assert [d.text.split("\n") for d in briefs] == bodies
 
 
@@ -213,8 +227,8 @@ def test_repetition_with_copies_ignores_input_order(rnd):
     pages = _mixed_site()
     shuffled = list(pages)
     rnd.shuffle(shuffled)
-    remove_repeated(pages, ChromeSettings())
-    remove_repeated(shuffled, ChromeSettings())
+    repetition(pages)
+    repetition(shuffled)
     assert {d.id: d.text for d in pages} == {d.id: d.text for d in shuffled}
     assert all("Harbor Ledger" not in d.text for d in pages)
     assert all(ARTICLE[0] in d.text for d in pages if d.id[0] in "sv")
@@ -241,7 +255,7 @@ def test_exact_copies_in_one_file_are_duplicates_not_chrome(tmp_path):
 def test_a_repeated_quote_between_unique_lines_stays():
     quote = "“We will rebuild the quay wall before winter, whatever it costs the city,” the mayor said on Monday."
     docs = _site_docs(4, [], middle=quote)
-    remove_repeated(docs, ChromeSettings())
+    repetition(docs)
     assert all(quote in d.text for d in docs)
 
 
@@ -285,6 +299,12 @@ def test_a_follow_prompt_closing_a_line_is_cut_and_the_sentence_kept():
         "| Facebook | High (comments, likes, shares) | Moderate (depends on the audience) |",
         "He said he would click here and there on the map to show the flood zones.",
         "By clicking through the council's plans, residents found the barrier had moved.",
+        "Copyright lawsuits against AI companies have multiplied, with 30 cases now pending.",
+        "Copyright Office officials told lawmakers on Wednesday to expect new guidance in 2025.",
+        "“All rights reserved means exactly that,” the publisher's lawyer told the court.",
+        "Prosecutors say the scammers persuaded victims to sign up for a fake investment newsletter.",
+        "Tagged as a high-risk offender, the man had been released on parole in March.",
+        "Already a subscriber to the union's strike fund, Simmons said he would now draw on it.",
     ],
 )
 def test_article_sentences_that_look_like_prompts_stay(line):

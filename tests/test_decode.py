@@ -30,6 +30,18 @@ def test_undeclared_legacy_text_is_detected():
     assert decode_bytes(text.encode("cp1252")) == text
 
 
+def test_unlabelled_western_html_is_read_as_windows_1252_not_another_code_page():
+    page = (  # charset-normalizer's best guess for these latin-1 bytes is cp1250
+        "<!DOCTYPE html><html><head><title>Le conseil approuve la réparation du pont | Le "
+        'Courrier</title>\n<link rel="canonical" href="https://courrier.example.fr/pont">'
+        '<meta property="og:title" content="Le conseil approuve la réparation du pont">\n'
+        '<meta property="article:published_time" content="2024-12-03T10:00:00Z"></head><body>\n'
+        '<header><nav><ul><li><a href="/news">News</a></li><li><a href="/sports">Sports</a></li>'
+        '<li><a href="/business">Business</a></li></ul></nav></header><p>Mise à jour</p></body></html>'
+    )
+    assert decode_bytes(page.encode("latin-1"), html=True) == page
+
+
 def test_header_charset_outranks_meta():
     html = '<meta charset="utf-8"><p>Señor'.encode("cp1252")
     assert "Señor" in decode_bytes(html, html=True, declared="windows-1252")

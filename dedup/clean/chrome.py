@@ -42,7 +42,9 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "newsletter",
         _rx(
-            r"^.{0,160}\b(sign(ing)? up|subscribe|subscribing|join)\b.{0,120}"
+            # a prompt, not news about one ("persuaded victims to sign up for a newsletter, police say")
+            r"^(?!.{0,300}\b(said|says|say|told|according to)\b)"
+            r".{0,160}\b(sign(ing)? up|subscribe|subscribing|join)\b.{0,120}"
             r"\b(newsletters?|inbox|e-?mail updates|mailing list)\b.{0,160}$|^subscribe( now| today)?[.!]?$"
             r"|^thanks for signing up!?$|^(get|receive) (our|the) .{0,40}newsletter.*$"
         ),
@@ -74,7 +76,10 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "copyright",
         _rx(
-            r"^(copyright|©|\(c\)\s*\d{4}).{0,200}$|^.{0,160}\ball rights reserved\b.{0,80}$"
+            # "Copyright 2019 X", "Copyright © X", "copyright X 2019 - ISSN": not "Copyright lawsuits ..."
+            r"^(copyright\s*(©|\u24d2|\(c\)|\d{4}\b|:|by\b|$)|©|\(c\)\s*\d{4}).{0,200}$"
+            r"|^copyright\b(?=.{0,80}\b(19|20)\d\d\b).{0,120}(?<![.!?])$"
+            r"|^.{0,160}\ball rights reserved\b\s*([.!]\s.{0,80})?[.!]?$"
             r"|^this (copy|material) is for your personal,? non-?commercial use.*$"
         ),
     ),
@@ -82,7 +87,7 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "tags",
         _rx(
             r"^(tags|tagged( with)?|categories|category|filed under|topics)(\s*:.{0,200})?$"
-            r"|^(tagged( with)?|filed under)\s.{0,200}$"
+            r"|^(tagged( with)?|filed under)\s(?!as\b).{0,200}$"
         ),
     ),
     (
@@ -195,7 +200,8 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "paywall",
         _rx(
-            r"^.{0,60}\b(registered users can read|already a subscriber|subscribe to (continue|read)|"
+            r"^(?!.{0,300}\b(said|says|say|told|according to)\b)"
+            r".{0,60}\b(registered users can read|already a subscriber|subscribe to (continue|read)|"
             r"create a free account|to continue reading).{0,300}$"
         ),
     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -31,8 +31,8 @@ from dedup.clean.features import documents_features
 from dedup.clean.html import extract_html
 from dedup.clean.model import ChromeModel
 from dedup.clean.repetition import (
+    SHORT_LINE_WORDS,
     LineCounter,
-    copy_groups,
     line_key,
     site_key,
     strip_repeated,
@@ -270,8 +270,33 @@ def headline_index(
     return best
 
 
-def remove_repeated(docs: Sequence[CleanDoc], settings: ChromeSettings) -> list[CleanDoc]:
-    """The corpus pass: drop lines repeated across documents of one site (order-independent)."""
+def _may_be_a_copy(lines: Sequence[str], counts: Sequence[int], min_docs: int) -> bool:
+    """Whether a text shares a long line with enough others to be a copy losing its article.
+
+    A site's frame is mostly short lines, so texts that repeat only short lines
+    need no copy check, unless they have no long line at all.
+    """
+    repeated = [line for line, count in zip(lines, counts, strict=True) if count >= min_docs]
+    if not repeated:
+        return False
+    if any(len(line.split()) > SHORT_LINE_WORDS for line in repeated):
+        return True
+    return all(len(line.split()) <= SHORT_LINE_WORDS for line in lines)
+
+
+CopyGroups = Callable[[Sequence[int]], Iterable[Sequence[int]]]
+"""Given positions of documents, the groups among them that are copies of one text."""
+
+
+def remove_repeated(
+    docs: Sequence[CleanDoc], settings: ChromeSettings, copies: CopyGroups | None = None
+) -> list[CleanDoc]:
+    """The corpus pass: drop lines repeated across documents of one site (order-independent).
+
+    ``copies`` groups the documents holding a repeated line into copies of one
+    text, which count as one document (of all their lines); without it every
+    document counts, and copies of a story erase each other as the frame.
+    """
     if not (settings.enabled and settings.use_repetition) or len(docs) < settings.repeat_min_docs:
         return list(docs)
     sites = [site_key(doc) for doc in docs]
@@ -283,10 +308,15 @@ def remove_repeated(docs: Sequence[CleanDoc], settings: ChromeSettings) -> list[
     suspects = [
         i
         for i, (site, doc_keys) in enumerate(zip(sites, keys, strict=True))
-        if max(counter.counts(site, doc_keys), default=0) >= settings.repeat_min_docs
+        if _may_be_a_copy(lines_of[i], counter.counts(site, doc_keys), settings.repeat_min_docs)
     ]
-    for group in copy_groups(sites, lines_of, keys, counter, suspects):
-        counter.count_once(sites[group[0]], [keys[i] for i in group])
+    groups = copies(suspects) if copies is not None and suspects else []
+    for group in groups:
+        by_site: dict[str, list[int]] = {}
+        for i in group:
+            by_site.setdefault(sites[i], []).append(i)
+        for site, members in by_site.items():
+            counter.count_once(site, [keys[i] for i in members])
     out = []
     for doc, site, doc_keys, lines in zip(docs, sites, keys, lines_of, strict=True):
         counts = counter.counts(site, doc_keys)

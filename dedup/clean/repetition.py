@@ -10,7 +10,9 @@ the same outlet) stays.
 Copies of one text count as one document: a site's frame is what its
 *different* pages share, and a story crawled three times under three URLs
 (or a JSONL file holding it three times) is a copy for the copy level to
-find, not three pages whose every line is chrome.
+find, not three pages whose every line is chrome. Which documents are copies
+is the caller's to say (the pipeline asks the copy level): this layer only
+counts lines.
 """
 
 from __future__ import annotations
@@ -65,74 +67,6 @@ def text_line_keys(text: str) -> list[int]:
         return [line_key(line) for line in text.split("\n")]
     lines = folded.encode("ascii").translate(_ASCII_NON_WORD_LINES).split(b"\n")
     return list(map(xxhash.xxh3_64_intdigest, map(b" ".join, map(bytes.split, lines))))
-
-
-COPY_SIMILARITY = 0.8
-"""Share of words (in distinct lines) two texts of one site must have in common to be copies."""
-_MAX_ANCHOR_DOCS = 256
-
-
-def _weights(lines: Sequence[str], keys: Sequence[int]) -> dict[int, int]:
-    """Words per distinct line key of one text."""
-    return {k: len(line.split()) for line, k in zip(lines, keys, strict=True)}
-
-
-def _anchor(weights: dict[int, int], counts: Counter[int]) -> int:
-    """The text's rarest long line (any line, when none is long): what its copies share and
-    the site's other pages do not. Ties: more words, then the smaller key."""
-    long_keys = [k for k, w in weights.items() if w > SHORT_LINE_WORDS] or list(weights)
-    return min(long_keys, key=lambda k: (counts[k], -weights[k], k))
-
-
-def _similarity(a: dict[int, int], b: dict[int, int]) -> float:
-    shared = sum(w for k, w in a.items() if k in b)
-    union = sum(a.values()) + sum(b.values()) - shared
-    return shared / union if union else 1.0
-
-
-def copy_groups(
-    sites: Sequence[str],
-    lines_of: Sequence[Sequence[str]],
-    keys: Sequence[Sequence[int]],
-    counter: LineCounter,
-    candidates: Sequence[int],
-) -> list[list[int]]:
-    """Groups (two or more, sorted) of ``candidates`` that are copies of one text in one site.
-
-    Two texts are copies when :data:`COPY_SIMILARITY` of their words (in distinct lines) are
-    shared; one text is compared only with the texts holding its :func:`_anchor` line, so
-    different pages that share a frame, even a long one, are rarely compared, and pages whose
-    anchor is in over ``_MAX_ANCHOR_DOCS`` texts are not grouped. Groups are the connected
-    components of the copy pairs: the same in any input order.
-    """
-    weights = {i: _weights(lines_of[i], keys[i]) for i in candidates}
-    anchors = {i: (sites[i], _anchor(weights[i], counter.site(sites[i]))) for i in candidates}
-    wanted = set(anchors.values())
-    holding: dict[tuple[str, int], list[int]] = {}
-    for i in candidates:
-        for k in weights[i]:
-            if (sites[i], k) in wanted:
-                holding.setdefault((sites[i], k), []).append(i)
-    parent = {i: i for i in candidates}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in candidates:
-        others = holding[anchors[i]]
-        if len(others) > _MAX_ANCHOR_DOCS:
-            continue
-        for j in others:
-            a, b = root(i), root(j)
-            if a != b and _similarity(weights[i], weights[j]) >= COPY_SIMILARITY:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[int]] = {}
-    for i in candidates:
-        groups.setdefault(root(i), []).append(i)
-    return [sorted(g) for g in groups.values() if len(g) > 1]
 
 
 class LineCounter:
