@@ -83,7 +83,7 @@ def filter_row(
 ) -> dict[str, Any]:
     """``dedup filter`` stdout: the record as read, plus cleaned ``text``, ``cluster`` and any
     annotator ``fields``; url, title and published found in the page are added when missing."""
-    row: dict[str, Any] = {"id": record.id}
+    row: dict[str, Any] = {"id": record.id if record.given_id is None else record.given_id}
     if record.html is not None:
         row["html"] = record.html
     for name in ("url", "title", "published"):

@@ -26,6 +26,8 @@ class Record:
     title: str | None = None
     published: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    given_id: int | None = None
+    """The id as the input wrote it, when that was a JSON integer (``id`` is its string)."""
 
 
 @dataclass(slots=True, frozen=True)

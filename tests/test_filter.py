@@ -60,6 +60,12 @@ def test_kept_records_pass_through_with_added_fields(tmp_path: Path):
     assert "10 records, 3 kept, 6 duplicates, 1 without text, 1 unreadable" in stderr
 
 
+def test_integer_ids_come_out_as_integers():
+    records = [dict(r.record, id=n) for n, r in enumerate(feed(2, 1))]
+    kept, _ = run_filter(jsonl(records))
+    assert [r["id"] for r in kept] == [0, 1] and [r["cluster"] for r in kept] == ["0", "1"]
+
+
 def test_second_run_with_the_same_index_drops_copies_of_earlier_stories(tmp_path: Path):
     index = str(tmp_path / "seen.sqlite")
     items = feed(4, 2)

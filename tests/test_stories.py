@@ -89,6 +89,8 @@ def test_dates_further_apart_than_the_window_split_a_story():
     assert len(set(stories(ready(texts, near)).values())) == 1
     no_window = replace(StoryParams(), window=None)
     assert len(set(stories(ready(texts, far), no_window).values())) == 1
+    rss = ["Mon, 09 Jun 2025 10:00:00 GMT", "Sun, 20 Jul 2025 12:00:00 +0200"]  # RSS pubDate
+    assert len(set(stories(ready(texts, rss)).values())) == 2
 
 
 def test_a_story_never_spans_more_than_the_window():

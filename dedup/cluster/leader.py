@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
 import numpy as np
 
@@ -41,13 +42,17 @@ class Sketched:
 
 
 def published_ts(value: str | None) -> float:
-    """Seconds since the epoch for an ISO-8601 date; unknown or unparsable dates sort last."""
+    """Seconds since the epoch for an ISO-8601 or RFC 2822 date (RSS ``pubDate``: "Sun, 20 Oct
+    2024 20:00:00 GMT"); unknown or unparsable dates sort last."""
     if not value:
         return _NO_DATE
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        return _NO_DATE
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return _NO_DATE
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     return parsed.timestamp()

@@ -165,6 +165,7 @@ def record_from_object(obj: dict[str, Any], source: str) -> Item:
         title=obj.get("title"),
         published=obj.get("published"),
         extra={k: v for k, v in obj.items() if k not in known},
+        given_id=doc_id if isinstance(doc_id, int) else None,
     )
 
 
