@@ -294,7 +294,11 @@ def fix(findings: list[Finding], move_to: Path | None) -> tuple[list[Change], li
     for name in sorted(by_file):
         path = Path(name)
         kind = file_kind(path)
+        rewrites = kind == "jsonl" or any(f.kind == "chrome" for f in by_file[name].values())
         if name.endswith(".gz") or kind not in ("text", "html", "jsonl"):
+            unfixable.extend(by_file[name].values())
+            continue
+        if rewrites and not _is_utf8(path):  # rewriting would change its encoding
             unfixable.extend(by_file[name].values())
             continue
         if kind == "jsonl":
@@ -316,13 +320,33 @@ def refuse_move_into_checked(move_to: Path, paths: Iterable[str]) -> None:
             raise ConfigError(f"--move-to {move_to} is inside the checked folder {name}")
 
 
-def _moved_path(path: Path, move_to: Path) -> Path:
-    relative = path.resolve()
+def _is_utf8(path: Path) -> bool:
     try:
-        relative = relative.relative_to(Path.cwd().resolve())
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _moved_path(path: Path, move_to: Path) -> Path:
+    """Where a moved file goes: its path below the working directory, or its whole absolute
+    path, under ``move_to``, so two checked files never share a target."""
+    resolved = path.resolve()
+    try:
+        relative = resolved.relative_to(Path.cwd().resolve())
     except ValueError:
-        relative = Path(path.name)
+        relative = resolved.relative_to(resolved.anchor)
     return move_to / relative
+
+
+def _free(target: Path) -> Path:
+    """``target``, or ``name.2.ext``, ``name.3.ext``... when a file moved before holds it."""
+    number = 2
+    free = target
+    while free.exists():
+        free = target.with_name(f"{target.stem}.{number}{target.suffix}")
+        number += 1
+    return free
 
 
 def _fix_document(path: Path, finding: Finding, move_to: Path | None) -> Change:
@@ -333,7 +357,7 @@ def _fix_document(path: Path, finding: Finding, move_to: Path | None) -> Change:
     if move_to is None:
         path.unlink()
         return Change(str(path), "removed", records_removed=1)
-    target = _moved_path(path, move_to)
+    target = _free(_moved_path(path, move_to))
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.dedup-{os.getpid()}.tmp")
     shutil.copy2(path, tmp)

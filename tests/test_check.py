@@ -81,6 +81,34 @@ def test_fix_removes_duplicates_strips_chrome_and_then_check_is_clean(tmp_path: 
     assert not list(tmp_path.rglob("*.tmp")), "no temporary files left behind"
 
 
+def test_fix_leaves_a_file_it_cannot_rewrite_in_its_own_encoding(tmp_path: Path):
+    texts = write_corpus(tmp_path)
+    latin = tmp_path / "corpus" / "b.txt"
+    latin.write_bytes((texts["doc-1-0"] + " Zürich.\n\n" + CHROME + "\n").encode("latin-1"))
+    before = latin.read_bytes()
+    fixed = check(tmp_path, "--fix")
+    assert fixed.returncode == 1, fixed.stderr.decode()  # open: the chrome in b.txt
+    assert latin.read_bytes() == before and "internal error" not in fixed.stderr.decode()
+    left = [(tmp_path / "corpus" / n).exists() for n in ("a.txt", "a-copy.txt")]
+    assert sorted(left) == [False, True]  # the duplicate elsewhere was still fixed
+
+
+def test_move_to_keeps_every_moved_file(tmp_path: Path):
+    texts = write_corpus(tmp_path)
+    for folder in ("s1", "s2", "s3"):
+        (tmp_path / "corpus" / folder).mkdir()
+        (tmp_path / "corpus" / folder / "story.txt").write_text(texts["doc-1-0"] + "\n")
+    elsewhere = tmp_path / "work"
+    elsewhere.mkdir()
+    attic = elsewhere / "attic"
+    (attic / str(tmp_path.resolve()).lstrip("/") / "corpus" / "s2").mkdir(parents=True)
+    (attic / str(tmp_path.resolve()).lstrip("/") / "corpus" / "s2" / "story.txt").write_text("old")
+    args = ("check", str(tmp_path / "corpus"), "-w", "1", "--fix", "--move-to", "attic")
+    assert run_cli(*args, cwd=elsewhere).returncode == 0
+    moved = sorted(p.read_text() for p in attic.rglob("*.txt"))
+    assert moved.count(texts["doc-1-0"] + "\n") == 3 and "old" in moved  # b, s2, s3 (or s1)
+
+
 def test_baseline_accepts_known_duplicates_only(tmp_path: Path):
     texts = write_corpus(tmp_path)
     (tmp_path / "corpus" / "b.txt").write_text(texts["doc-1-0"] + "\n")

@@ -110,11 +110,12 @@ def test_stdin_reads_jsonl():
     assert record.id == "s1" and record.source == "<stdin>:line 1"
 
 
-def _warc(path: Path, responses: list[tuple[str, str, bytes]]) -> None:
+def _warc(path: Path, responses: list[tuple], status: str = "200 OK") -> None:
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=path.suffix == ".gz")
-        for url, ctype, body in responses:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+        for url, ctype, body, *given in responses:
+            line = given[0] if given else status
+            headers = StatusAndHeaders(line, [("Content-Type", ctype)], protocol="HTTP/1.1")
             rec = writer.create_warc_record(
                 url, "response", payload=io.BytesIO(body), http_headers=headers
             )
@@ -135,6 +136,23 @@ def test_warc_html_responses_become_records(tmp_path):
     assert isinstance(record, Record) and record.url == "http://a.example/1"
     assert "Zürich" in record.html and record.id.startswith("urn:uuid:")
     assert isinstance(image, Problem) and image.ignored and "image/png" in image.reason
+
+
+def test_warc_redirects_and_error_pages_are_ignored(tmp_path):
+    path = tmp_path / "crawl.warc"
+    body = b"<html><body><p>Page not found. Try our home page or search.</p></body></html>"
+    _warc(
+        path,
+        [
+            ("http://a.example/gone", "text/html", body, "404 Not Found"),
+            ("http://a.example/old", "text/html", body, "301 Moved Permanently"),
+            ("http://a.example/ok", "text/html", body),
+        ],
+    )
+    gone, moved, ok = _items(path)
+    assert isinstance(gone, Problem) and gone.ignored and "404" in gone.reason
+    assert isinstance(moved, Problem) and moved.ignored and "301" in moved.reason
+    assert isinstance(ok, Record)
 
 
 def test_truncated_warc_is_a_problem(tmp_path):

@@ -1,4 +1,5 @@
-"""WARC input: HTML responses become records; other responses are counted as ignored."""
+"""WARC input: successful (2xx) HTML responses become records; other responses (images,
+redirects, error pages) are counted as ignored."""
 
 from __future__ import annotations
 
@@ -56,6 +57,10 @@ def _starts_like_warc(path: Path) -> bool:
 
 def _response(rec, source: str) -> Record | Problem:
     http = rec.http_headers
+    status = (http.get_statuscode() if http else None) or ""
+    if status and not status.startswith("2"):  # a redirect or an error page is no article
+        url = rec.rec_headers.get_header("WARC-Target-URI")
+        return Problem(source, f"HTTP status {status} for {url}", ignored=True)
     ctype = (http.get_header("Content-Type") if http else "") or ""
     if not ctype.lower().startswith(_HTML_TYPES):
         return Problem(source, f"not an HTML response ({ctype or 'no content type'})", ignored=True)
