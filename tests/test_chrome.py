@@ -38,6 +38,7 @@ def clean_text(text: str, settings: ChromeSettings | None = None):
         ("Sign up for our free newsletter to get the news in your inbox", "rule:newsletter"),
         ("Your email address will not be published. Required fields are marked *", "rule:comments"),
         ("Copyright © 2025 Harbor Ledger Media. All rights reserved.", "rule:copyright"),
+        ("Want more local news? Get our free daily newsletter in your inbox.", "rule:newsletter"),
         ("Tags: flooding, harbour, council", "rule:tags"),
         ("Scroll to Top", "rule:navigation"),
         ("Share on Facebook | Twitter | Email", "rule:share"),

@@ -46,7 +46,8 @@ LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"^(?!.{0,300}\b(said|says|say|told|according to)\b)"
             r".{0,160}\b(sign(ing)? up|subscribe|subscribing|join)\b.{0,120}"
             r"\b(newsletters?|inbox|e-?mail updates|mailing list)\b.{0,160}$|^subscribe( now| today)?[.!]?$"
-            r"|^thanks for signing up!?$|^(get|receive) (our|the) .{0,40}newsletter.*$"
+            r"|^thanks for signing up!?$|^(?!.{0,300}\b(said|says|say|told)\b)([^.?!]{0,60}\?\s+)?(get|receive) (our|the) "
+            r".{0,40}newsletter.*$"
         ),
     ),
     (
