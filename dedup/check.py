@@ -351,7 +351,7 @@ def _free(target: Path) -> Path:
 
 def _fix_document(path: Path, finding: Finding, move_to: Path | None) -> Change:
     if finding.kind == "chrome":
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # not read_text: CRLF stays CRLF
         write_atomic(path, strip_lines(text, finding.removed))
         return Change(str(path), "rewritten", lines_removed=len(finding.removed))
     if move_to is None:
@@ -389,7 +389,8 @@ def _fix_jsonl(path: Path, findings: dict[int | None, Finding], move_to: Path | 
             obj = json.loads(line)
             obj["text"] = strip_lines(obj["text"], finding.removed)
             lines_removed += len(finding.removed)
-            kept.append(_json_line(obj))
+            rewritten = _json_line(obj)
+            kept.append(rewritten[:-1] + "\r\n" if line.endswith("\r\n") else rewritten)
     change = Change(str(path), "rewritten", len(moved), lines_removed)
     if move_to is not None and moved:
         target = _moved_path(path, move_to)

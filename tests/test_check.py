@@ -93,6 +93,23 @@ def test_fix_leaves_a_file_it_cannot_rewrite_in_its_own_encoding(tmp_path: Path)
     assert sorted(left) == [False, True]  # the duplicate elsewhere was still fixed
 
 
+def test_fix_keeps_crlf_line_endings(tmp_path: Path):
+    texts = write_corpus(tmp_path)
+    crlf = tmp_path / "corpus" / "b.txt"
+    crlf.write_bytes((texts["doc-1-0"] + "\n\n" + CHROME + "\n").replace("\n", "\r\n").encode())
+    feed = tmp_path / "corpus" / "feed.jsonl"
+    lines = feed.read_text().split("\n")[:-1]
+    chrome = json.dumps(
+        {"id": "f4", "text": texts["doc-3-0"].replace("\n", "\n\n" + CHROME + "\n", 1)}
+    )
+    feed.write_bytes("".join(x + "\r\n" for x in [*lines, chrome]).encode())
+    assert check(tmp_path, "--fix").returncode == 0
+    fixed = crlf.read_bytes().decode()
+    assert CHROME not in fixed and fixed.count("\r\n") == fixed.count("\n") > 0
+    rows = feed.read_bytes().decode()
+    assert CHROME not in rows and rows.count("\r\n") == rows.count("\n") > 0
+
+
 def test_move_to_keeps_every_moved_file(tmp_path: Path):
     texts = write_corpus(tmp_path)
     for folder in ("s1", "s2", "s3"):
