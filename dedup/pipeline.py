@@ -121,8 +121,13 @@ def copies_among(
     ``sketches`` (made with ``params`` from the same texts) are reused; else the
     documents asked about are sketched here. Sketches are copied, never changed.
     """
-    strict = replace(params, similarity="jaccard", threshold=COPIES_JACCARD, min_words=1)
-    strict = replace(strict, lsh_threshold=min(params.lsh_threshold, COPIES_JACCARD))
+    strict = replace(
+        params,
+        similarity="jaccard",
+        threshold=COPIES_JACCARD,
+        lsh_threshold=min(params.lsh_threshold, COPIES_JACCARD),
+        min_words=1,
+    )
     sketcher = DocSketcher(strict, keep_shingles=False)
 
     def groups(positions: Sequence[int]) -> list[list[int]]:

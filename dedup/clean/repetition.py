@@ -84,11 +84,8 @@ class LineCounter:
 
     def counts(self, site: str, keys: Sequence[int]) -> list[int]:
         """How many documents of ``site`` hold each of these line keys."""
-        return list(map(self.site(site).__getitem__, keys))
-
-    def site(self, site: str) -> Counter[int]:
-        """The counts of one site (a Counter gives 0 for a key it lacks)."""
-        return self._sites.get(site, Counter())
+        counts = self._sites.get(site, Counter())  # a Counter gives 0 for a key it lacks
+        return list(map(counts.__getitem__, keys))
 
     def count_once(self, site: str, copies: Iterable[Sequence[int]]) -> None:
         """Count documents that are copies of one text as one document (of the union of
