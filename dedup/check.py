@@ -62,7 +62,8 @@ class Finding:
 
     def __str__(self) -> str:
         if self.kind == "duplicate":
-            return f"{self.source}: duplicate of {self.dup_of} (similarity {self.similarity})"
+            similarity = "unknown" if self.similarity is None else self.similarity
+            return f"{self.source}: duplicate of {self.dup_of} (similarity {similarity})"
         return f"{self.source}: {len(self.removed)} chrome line(s), e.g. {self.removed[0]!r}"
 
 
@@ -139,14 +140,22 @@ def check(
             Finding("duplicate", doc.id, doc.source, dup_of, similarity, accepted=accepted)
         )
 
+    indexed: dict[str, tuple[str, float | None]] = {}
+    if index is not None:
+        kept = (
+            d for d, a in zip(result.docs, result.assignments, strict=True) if a.status == "kept"
+        )
+        for doc in kept:
+            found = _indexed_copy(doc, index, sketch, judge)
+            if found is not None:
+                indexed[doc.id] = found
     for doc, assignment in zip(result.docs, result.assignments, strict=True):
-        indexed = None
-        if assignment.status == "kept" and index is not None:
-            indexed = _indexed_copy(doc, index, sketch, judge)
-        if assignment.status == "duplicate" and assignment.dup_of is not None:
+        if assignment.status == "duplicate" and assignment.dup_of in indexed:
+            duplicate(doc, *_via_index(doc, indexed[assignment.dup_of], index, sketch, judge))
+        elif assignment.status == "duplicate" and assignment.dup_of is not None:
             duplicate(doc, assignment.dup_of, assignment.similarity)
-        elif indexed is not None:
-            duplicate(doc, *indexed)
+        elif doc.id in indexed:
+            duplicate(doc, *indexed[doc.id])
         elif doc.id in text_ids and doc.removed:
             findings.append(Finding("chrome", doc.id, doc.source, removed=_lines(doc)))
     clusters = [[rep, *dups] for rep, dups in members.items()]
@@ -163,6 +172,25 @@ def _indexed_copy(
     if decision.status != "duplicate" or decision.dup_of in (None, doc.id):
         return None
     return decision.dup_of, decision.similarity
+
+
+def _via_index(
+    doc: CleanDoc,
+    target: tuple[str, float | None],
+    index: IndexStore,
+    sketch: DocSketcher,
+    judge: Judge,
+) -> tuple[str, float | None]:
+    """Where a copy of a document that copies the index points: the indexed copy, not its peer.
+
+    Its peer is removed too, so naming it would point at a deleted file. The
+    similarity is the document's own to the indexed copy when the index finds
+    it, and unknown (None) when only its peer matched.
+    """
+    own = _indexed_copy(doc, index, sketch, judge)
+    if own is not None and own[0] == target[0]:
+        return own
+    return target[0], None
 
 
 def _lines(doc: CleanDoc) -> list[str]:

@@ -277,3 +277,21 @@ def test_index_catches_copies_of_documents_indexed_before(tmp_path: Path):
     assert [f["dup_of"] for f in findings(known.stdout)] == ["corpus/a-copy.txt"]
     other = run_cli("check", "new", "--index", "idx.sqlite", "--shingle-size", "3", cwd=tmp_path)
     assert other.returncode == 2
+
+
+def test_copies_of_an_indexed_document_all_point_at_the_index(tmp_path: Path):
+    texts = write_corpus(tmp_path)
+    built = run_cli("filter", "corpus", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr.decode()
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "again.txt").write_text(texts["doc-3-1"] + "\n")
+    (tmp_path / "new" / "again-too.txt").write_text(texts["doc-3-1"] + "\nUpdated.\n")
+    staged = run_cli("check", "new", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
+    assert staged.returncode == 1, staged.stderr.decode()
+    rows = findings(staged.stdout)
+    # Both are removed by --fix, so neither may name the other as the copy kept.
+    assert sorted((f["id"], f["dup_of"]) for f in rows) == [
+        ("new/again-too.txt", "f3"),
+        ("new/again.txt", "f3"),
+    ]
+    assert all(f["similarity"] is not None for f in rows)
