@@ -260,11 +260,17 @@ def test_the_real_pre_commit_runs_the_shipped_hook(tmp_path: Path):
     assert skipped.returncode == 0 and "Skipped" in skipped.stdout.decode()
 
 
-def test_index_catches_copies_of_documents_indexed_before(tmp_path: Path):
-    texts = write_corpus(tmp_path)
-    built = run_cli("filter", "corpus", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
+def indexed_corpus(root: Path) -> dict[str, str]:
+    """The corpus of ``write_corpus`` in ``idx.sqlite`` (by ``filter``), and an empty ``new/``."""
+    texts = write_corpus(root)
+    built = run_cli("filter", "corpus", "-w", "1", "--index", "idx.sqlite", cwd=root)
     assert built.returncode == 0, built.stderr.decode()
-    (tmp_path / "new").mkdir()
+    (root / "new").mkdir()
+    return texts
+
+
+def test_index_catches_copies_of_documents_indexed_before(tmp_path: Path):
+    texts = indexed_corpus(tmp_path)
     (tmp_path / "new" / "again.txt").write_text(texts["doc-3-1"] + "\n")
     (tmp_path / "new" / "fresh.txt").write_text(make_feed(1, 0, seed=77)[0].record["text"])
     staged = run_cli("check", "new", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
@@ -280,10 +286,7 @@ def test_index_catches_copies_of_documents_indexed_before(tmp_path: Path):
 
 
 def test_copies_of_an_indexed_document_all_point_at_the_index(tmp_path: Path):
-    texts = write_corpus(tmp_path)
-    built = run_cli("filter", "corpus", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
-    assert built.returncode == 0, built.stderr.decode()
-    (tmp_path / "new").mkdir()
+    texts = indexed_corpus(tmp_path)
     (tmp_path / "new" / "again.txt").write_text(texts["doc-3-1"] + "\n")
     (tmp_path / "new" / "again-too.txt").write_text(texts["doc-3-1"] + "\nUpdated.\n")
     staged = run_cli("check", "new", "-w", "1", "--index", "idx.sqlite", cwd=tmp_path)
