@@ -407,6 +407,27 @@ def test_the_inline_suffix_word_check_changes_no_answer(parts):
         assert kept == [line] and not removed
 
 
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                ["Tides turn.", "Click To Tweet", "\u017fhare", "Follow her on Twitter", "@x.",
+                 "says", "\u201cQuoted", "FOLLOW", "us", "on", "x"]
+            ),
+            max_size=8,
+        ).map(" ".join),
+        max_size=6,
+    )
+)  # fmt: skip
+def test_trimming_a_document_trims_each_line_as_if_alone(lines):
+    from dedup.clean.chrome import trim_inline
+
+    alone = [trim_inline([line]) for line in lines]
+    kept, removed = trim_inline(lines)
+    assert kept == [k for one, _ in alone for k in one]
+    assert removed == [r for _, rs in alone for r in rs]
+
+
 @given(st.text(max_size=80))
 def test_inline_suffix_is_found_wherever_the_line_starts(prefix):
     from dedup.clean.chrome import trim_inline
@@ -483,12 +504,31 @@ RULE_FRAGMENTS = [
     "you are compensated",
     "affiliate links",
     "design",
+    "If you liked our reporting",
+    "\u0130F YOU enjoyed this story",
+    "Please support our journalism",
+    "SUPPORT independent journalism",
+    "The team said.",
+    "We would like to hear from you",
+    "we\u2019d love to hear what you think",
+    "Write to",
+    "Contact",
+    "E-mail",
+    "Reach",
+    "Jane Doe can be reached at",
+    "jane@example.com",
+    "at",
     "x" * 90,
     "word " * 41,
 ]
 
 
 @given(st.lists(st.sampled_from(RULE_FRAGMENTS), max_size=12))
+@example(["The team said.", "We would like to hear from you"])
+@example(["Reach", "at", "jane@example.com"])
+@example(["Jane Doe can be reached at", "jane@example.com"])
+@example(["If you liked our reporting"])
+@example(["SUPPORT independent journalism"])
 def test_the_combined_rule_regex_picks_the_rule_the_ordered_list_would(words):
     from dedup.clean.chrome import ChromeSettings, rule_for
 
